@@ -1,0 +1,29 @@
+namespace Fleet.Contracts;
+
+/// <summary>What a user asks for: label (and later caption) every image of a dataset into an output.</summary>
+[GenerateSerializer, Alias("fleet.JobSpec")]
+public sealed record JobSpec
+{
+    /// <summary>A local folder, a file:// URI, a blob container/prefix URI, or a sample name (sample:imagenet-100).</summary>
+    [Id(0)] public required string Dataset { get; init; }
+
+    /// <summary>A local folder or a blob container URI; rows land under {Output}/{jobId}/.</summary>
+    [Id(1)] public required string Output { get; init; }
+
+    [Id(2)] public string Classifier { get; init; } = DefaultClassifier;
+
+    [Id(3)] public int ShardSize { get; init; } = DefaultShardSize;
+
+    [Id(4)] public int TopK { get; init; } = DefaultTopK;
+
+    /// <summary>Causal-LM model name for captions; null means rows carry no caption.</summary>
+    [Id(5)] public string? Captioner { get; init; }
+
+    /// <summary>The job fails when more than this fraction of its images end as error rows.</summary>
+    [Id(6)] public double MaxFailedFraction { get; init; } = DefaultMaxFailedFraction;
+
+    public const string DefaultClassifier = "mobilenetv2-12-int8";
+    public const int DefaultShardSize = 64;
+    public const int DefaultTopK = 5;
+    public const double DefaultMaxFailedFraction = 0.01;
+}

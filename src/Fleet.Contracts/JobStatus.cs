@@ -1,0 +1,25 @@
+namespace Fleet.Contracts;
+
+/// <summary>A snapshot of a job's progress; counts are images unless named shards.</summary>
+[GenerateSerializer, Alias("fleet.JobStatus")]
+public sealed record JobStatus
+{
+    [Id(0)] public required string JobId { get; init; }
+    [Id(1)] public JobState State { get; init; }
+    [Id(2)] public JobSpec? Spec { get; init; }
+    /// <summary>Images listed so far; final once <see cref="PlanningComplete"/>.</summary>
+    [Id(3)] public long ImagesTotal { get; init; }
+    [Id(4)] public long ImagesSucceeded { get; init; }
+    [Id(5)] public long ImagesFailed { get; init; }
+    [Id(6)] public int ShardsTotal { get; init; }
+    [Id(7)] public int ShardsDone { get; init; }
+    [Id(8)] public bool PlanningComplete { get; init; }
+    [Id(9)] public DateTimeOffset? StartedAt { get; init; }
+    [Id(10)] public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>Why the job failed or was rejected; null otherwise.</summary>
+    [Id(11)] public string? Reason { get; init; }
+    /// <summary>Images per second over the current run (since the last start or resume).</summary>
+    [Id(12)] public double ImagesPerSecond { get; init; }
+
+    public long ImagesDone => ImagesSucceeded + ImagesFailed;
+}

@@ -1,0 +1,42 @@
+using System.Net.Sockets;
+using Azure;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Fleet.Storage.Resilience;
+
+/// <summary>
+/// The one retry policy for every storage call: transient faults (5xx, 408, 429, socket and timeout errors)
+/// are retried with jittered exponential back-off; each attempt has its own timeout.
+/// </summary>
+public static class StorageResilience
+{
+    public const string PipelineName = "fleet-storage";
+
+    public static ResiliencePipeline Create(StorageResilienceOptions? options = null)
+    {
+        options ??= new StorageResilienceOptions();
+        return new ResiliencePipelineBuilder { Name = PipelineName }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.BaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        RequestFailedException e => e.Status is 0 or 408 or 429 or >= 500,
+        TimeoutRejectedException => true,
+        HttpRequestException => true,
+        SocketException => true,
+        IOException and not FileNotFoundException and not DirectoryNotFoundException => true,
+        _ => false,
+    };
+}
