@@ -49,7 +49,8 @@ public sealed class LocalResultStore(string root, ResiliencePipeline resilience)
             var path = Path.Combine(Root, name);
             if (content is null)
             {
-                File.Delete(path);
+                if (File.Exists(path))
+                    File.Delete(path);
                 return;
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Fleet.Cli.Commands;
+
+var root = new RootCommand("fleet: label and caption large image datasets on an Orleans fleet")
+{
+    RunCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

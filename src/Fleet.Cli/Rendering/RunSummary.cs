@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Fleet.Contracts;
+
+namespace Fleet.Cli.Rendering;
+
+/// <summary>What `fleet run` reports at the end, as text or (with --json) one JSON object.</summary>
+public sealed record RunSummary
+{
+    public required string JobId { get; init; }
+    public required string State { get; init; }
+    public long Images { get; init; }
+    public long Succeeded { get; init; }
+    public long Failed { get; init; }
+    public int Shards { get; init; }
+    public double Seconds { get; init; }
+    public double ImagesPerSecond { get; init; }
+    public required string Output { get; init; }
+    public string? Reason { get; init; }
+
+    public static RunSummary From(JobStatus status, string output, double seconds) => new()
+    {
+        JobId = status.JobId,
+        State = status.State.ToString().ToLowerInvariant(),
+        Images = status.ImagesTotal,
+        Succeeded = status.ImagesSucceeded,
+        Failed = status.ImagesFailed,
+        Shards = status.ShardsTotal,
+        Seconds = Math.Round(seconds, 2),
+        ImagesPerSecond = Math.Round(status.ImagesPerSecond, 2),
+        Output = output,
+        Reason = status.Reason,
+    };
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public string ToText() =>
+        $"job {JobId} {State}: {Succeeded} labeled, {Failed} failed of {Images} images in {Shards} shards, " +
+        $"{Seconds:0.0} s ({ImagesPerSecond:0.0} img/s)\nrows: {Output}" + (Reason is null ? "" : $"\nreason: {Reason}");
+}

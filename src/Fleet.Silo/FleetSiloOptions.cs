@@ -1,0 +1,26 @@
+namespace Fleet.Silo;
+
+/// <summary>How a silo joins the fleet (bound from Fleet:Silo; the CLI builds it directly for embedded runs).</summary>
+public sealed record FleetSiloOptions
+{
+    /// <summary>Storage for grain state, shard manifests and (in a fleet) clustering. Azurite's or Azure's connection string.</summary>
+    public string StorageConnectionString { get; set; } = "";
+
+    /// <summary>Localhost: a cluster on this machine only (embedded runs, tests). AzureTable: silos find each other through storage.</summary>
+    public SiloClustering Clustering { get; set; } = SiloClustering.Localhost;
+
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The first silo's endpoint, for extra in-process localhost silos; null for the first one.</summary>
+    public int? PrimarySiloPort { get; set; }
+
+    public string ClusterId { get; set; } = "fleet-local";
+    public string ServiceId { get; set; } = "fleet";
+}
+
+public enum SiloClustering
+{
+    Localhost,
+    AzureTable,
+}
