@@ -11,7 +11,6 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddOptions<JobRunOptions>().Bind(configuration.GetSection("Fleet:Jobs"));
         services.AddSingleton<FleetMetrics>();
-        services.AddSingleton<ClassifierPool>();
         services.AddSingleton<ShardProcessor>();
         return services;
     }

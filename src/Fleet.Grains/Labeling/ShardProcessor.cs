@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Fleet.Contracts;
 using Fleet.Grains.Jobs;
+using Fleet.Inference.Classification;
 using Fleet.Inference.Models;
 using Fleet.Storage.Datasets;
 using Fleet.Storage.Results;

@@ -61,6 +61,8 @@ public static class AzuriteLauncher
 
     private static IEnumerable<string> BuildArguments(string script, int[] ports, string? location)
     {
+        yield return "--require";
+        yield return ParentWatchdog.EnsureScript();
         yield return script;
         yield return "--blobHost";
         yield return "127.0.0.1";

@@ -1,0 +1,148 @@
+using Fleet.Inference.Models;
+using SkiaSharp;
+
+namespace Fleet.Inference.Imaging;
+
+/// <summary>
+/// Turns an upright bitmap into one image of a float NCHW batch, as the catalog's <see cref="PreprocessingSpec"/>
+/// says: resize the shorter side, center crop, then (pixel / scale - mean[c]) / std[c] per plane.
+/// Matches torchvision's Resize + CenterCrop + ToTensor + Normalize, rounding included. Thread-safe.
+/// </summary>
+public sealed class ImagePreprocessor
+{
+    /// <summary>
+    /// Trilinear (linear + linear mipmaps). Measured against Mitchell cubic on imagenet-sample-100 with
+    /// mobilenetv2-12-int8 it gave the same or better top-1 and does not alias on large downscales.
+    /// </summary>
+    public static readonly SKSamplingOptions DefaultSampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+
+    private const int BytesPerPixel = 4;
+
+    // Per tensor plane, the normalised value of each byte: exact formula, no per-pixel arithmetic.
+    private readonly float[] _normalised;
+    private readonly SKSamplingOptions _sampling;
+
+    public ImagePreprocessor(PreprocessingSpec spec)
+        : this(spec, DefaultSampling)
+    {
+    }
+
+    internal ImagePreprocessor(PreprocessingSpec spec, SKSamplingOptions sampling)
+    {
+        spec.Validate("(preprocessor)");
+        Spec = spec;
+        _sampling = sampling;
+        ImageLength = 3 * spec.CropSize * spec.CropSize;
+        _normalised = new float[3 * 256];
+        for (var plane = 0; plane < 3; plane++)
+        {
+            var channel = spec.IsBgr ? 2 - plane : plane;
+            for (var value = 0; value < 256; value++)
+            {
+                _normalised[(plane * 256) + value] = ((value / spec.Scale) - spec.Mean[channel]) / spec.Std[channel];
+            }
+        }
+    }
+
+    public PreprocessingSpec Spec { get; }
+
+    /// <summary>Floats per image in the batch buffer: 3 x crop x crop.</summary>
+    public int ImageLength { get; }
+
+    /// <summary>The tensor shape of a batch of <paramref name="count"/> images: [N, 3, crop, crop].</summary>
+    public long[] BatchShape(int count) => [count, 3, Spec.CropSize, Spec.CropSize];
+
+    /// <summary>torchvision's Resize(int): the shorter side becomes exactly <paramref name="shorterSide"/>, the longer int(N * long / short).</summary>
+    public static SKSizeI ResizedSize(int width, int height, int shorterSide)
+    {
+        if (width <= height)
+        {
+            return new SKSizeI(shorterSide, (int)((long)shorterSide * height / width));
+        }
+
+        return new SKSizeI((int)((long)shorterSide * width / height), shorterSide);
+    }
+
+    /// <summary>torchvision's CenterCrop offset: round((size - crop) / 2), ties to even like Python's round.</summary>
+    public static SKPointI CropOrigin(int width, int height, int cropSize) =>
+        new(
+            (int)Math.Round((width - cropSize) / 2.0, MidpointRounding.ToEven),
+            (int)Math.Round((height - cropSize) / 2.0, MidpointRounding.ToEven));
+
+    /// <summary>Decodes <paramref name="encoded"/> (at a reduced JPEG scale when that is safe) and writes it as image <paramref name="index"/>.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    public void Write(ReadOnlyMemory<byte> encoded, Span<float> batch, int index)
+    {
+        using var image = ImageDecoder.Decode(encoded, Spec.ResizeShorterSide);
+        Write(image, batch, index);
+    }
+
+    /// <summary>Writes <paramref name="image"/> as image <paramref name="index"/> of <paramref name="batch"/> (at index x <see cref="ImageLength"/>).</summary>
+    public void Write(SKBitmap image, Span<float> batch, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var target = batch.Slice(index * ImageLength, ImageLength);
+
+        SKBitmap? converted = null;
+        SKBitmap? resized = null;
+        try
+        {
+            var source = image;
+            if (source.ColorType is not (SKColorType.Rgba8888 or SKColorType.Bgra8888))
+            {
+                converted = source.Copy(SKColorType.Rgba8888)
+                    ?? throw new ArgumentException($"Cannot convert a {source.ColorType} bitmap to RGBA.", nameof(image));
+                source = converted;
+            }
+
+            var size = ResizedSize(source.Width, source.Height, Spec.ResizeShorterSide);
+            if (size.Width != source.Width || size.Height != source.Height)
+            {
+                resized = source.Resize(source.Info.WithSize(size.Width, size.Height), _sampling)
+                    ?? throw new InvalidOperationException($"Skia could not resize {source.Width}x{source.Height} to {size.Width}x{size.Height}.");
+                source = resized;
+            }
+
+            WriteCrop(source, target);
+        }
+        finally
+        {
+            resized?.Dispose();
+            converted?.Dispose();
+        }
+    }
+
+    private void WriteCrop(SKBitmap source, Span<float> target)
+    {
+        var crop = Spec.CropSize;
+        var origin = CropOrigin(source.Width, source.Height, crop);
+
+        // Byte offset of each tensor plane's channel inside a pixel.
+        var (red, blue) = source.ColorType == SKColorType.Bgra8888 ? (2, 0) : (0, 2);
+        var (first, third) = Spec.IsBgr ? (blue, red) : (red, blue);
+        const int Second = 1;
+
+        var planeSize = crop * crop;
+        var plane0 = target[..planeSize];
+        var plane1 = target.Slice(planeSize, planeSize);
+        var plane2 = target.Slice(2 * planeSize, planeSize);
+        ReadOnlySpan<float> lookup0 = _normalised.AsSpan(0, 256);
+        ReadOnlySpan<float> lookup1 = _normalised.AsSpan(256, 256);
+        ReadOnlySpan<float> lookup2 = _normalised.AsSpan(512, 256);
+
+        ReadOnlySpan<byte> pixels = source.GetPixelSpan();
+        var rowBytes = source.RowBytes;
+        for (var y = 0; y < crop; y++)
+        {
+            var row = pixels.Slice(((origin.Y + y) * rowBytes) + (origin.X * BytesPerPixel), crop * BytesPerPixel);
+            var outRow = y * crop;
+            for (var x = 0; x < crop; x++)
+            {
+                var pixel = row.Slice(x * BytesPerPixel, BytesPerPixel);
+                plane0[outRow + x] = lookup0[pixel[first]];
+                plane1[outRow + x] = lookup1[pixel[Second]];
+                plane2[outRow + x] = lookup2[pixel[third]];
+            }
+        }
+    }
+}

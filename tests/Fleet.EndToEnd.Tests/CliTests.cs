@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Fleet.Storage.Results;
+using Fleet.Testing;
+
+namespace Fleet.EndToEnd.Tests;
+
+public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private Dictionary<string, string> Storage => new() { ["FLEET_STORAGE"] = azurite.ConnectionString };
+
+    [Fact]
+    public async Task Run_with_json_prints_one_summary_object_and_exits_zero()
+    {
+        var folder = SamplePhotos.Folder(6);
+        var output = TestPaths.NewTempFolder("cli-out");
+
+        var result = await FleetCli.RunAsync(folder, Storage, "run", folder, "--out", output, "--job", "cli-json", "--json", "--shard-size", "4");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var summary = JsonDocument.Parse(result.StandardOutput.Trim().Split('\n')[^1]).RootElement;
+        Assert.Equal("cli-json", summary.GetProperty("jobId").GetString());
+        Assert.Equal("succeeded", summary.GetProperty("state").GetString());
+        Assert.Equal(6, summary.GetProperty("succeeded").GetInt32());
+        Assert.Equal(2, summary.GetProperty("shards").GetInt32());
+        Assert.True(summary.GetProperty("seconds").GetDouble() > 0);
+        Assert.Equal(6, File.ReadLines(Path.Combine(output, "cli-json", "part-000000.jsonl")).Count() + File.ReadLines(Path.Combine(output, "cli-json", "part-000001.jsonl")).Count());
+    }
+
+    [Fact]
+    public async Task A_missing_dataset_is_one_line_on_stderr_and_a_nonzero_exit_not_a_stack_trace()
+    {
+        var cwd = TestPaths.NewTempFolder("cli-cwd");
+
+        var result = await FleetCli.RunAsync(cwd, Storage, "run", "/no/such/dataset", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("does not exist", result.StandardError);
+        Assert.DoesNotContain("   at ", result.StandardError);
+        Assert.Single(result.StandardError.Trim().Split('\n'), l => l.StartsWith("fleet:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_storage_it_starts_azurite_under_dot_fleet_and_the_same_job_id_resumes()
+    {
+        var cwd = TestPaths.NewTempFolder("cli-embedded");
+        var folder = SamplePhotos.Folder(5);
+        var env = new Dictionary<string, string>();
+
+        var first = await FleetCli.RunAsync(cwd, env, "run", folder, "--out", "out", "--job", "again", "--shard-size", "2");
+        Assert.True(first.ExitCode == 0, first.StandardError + first.StandardOutput);
+        Assert.True(Directory.Exists(Path.Combine(cwd, ".fleet", "azurite")));
+        var part = Path.Combine(cwd, "out", "again", "part-000000.jsonl");
+        var written = File.GetLastWriteTimeUtc(part);
+
+        // A second Azurite process over the same ./.fleet sees the job as done: nothing is re-processed.
+        var second = await FleetCli.RunAsync(cwd, env, "run", folder, "--out", "out", "--job", "again", "--shard-size", "2");
+
+        Assert.True(second.ExitCode == 0, second.StandardError);
+        Assert.Contains("succeeded: 5 labeled", second.StandardOutput);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(part));
+        Assert.True(File.Exists(Path.Combine(cwd, "out", "again", ResultLayout.SuccessMarker)));
+    }
+}

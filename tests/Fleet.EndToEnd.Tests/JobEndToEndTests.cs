@@ -1,0 +1,134 @@
+using Fleet.Contracts;
+using Fleet.Storage;
+using Fleet.Storage.Resilience;
+using Fleet.Storage.Results;
+using Fleet.Testing;
+
+namespace Fleet.EndToEnd.Tests;
+
+public sealed class JobEndToEndTests(FleetSiloFixture fleet) : IClassFixture<FleetSiloFixture>
+{
+    private IResultStore Store(string output) =>
+        new ResultStoreFactory(new StorageAccount(fleet.Azurite.ConnectionString), StorageResilience.Create()).Create(output);
+
+    private static IEnumerable<string> FileUris(string folder) =>
+        Directory.GetFiles(folder).Select(f => new Uri(f).AbsoluteUri);
+
+    [Fact]
+    public async Task Twenty_photos_and_a_corrupt_file_each_end_in_exactly_one_row_and_the_job_succeeds()
+    {
+        var folder = SamplePhotos.Folder(20, ("zz-corrupt.jpg", SamplePhotos.CorruptJpeg()));
+        var output = TestPaths.NewTempFolder("out");
+
+        var status = await fleet.RunAsync("e2e-twenty", new JobSpec { Dataset = folder, Output = output, ShardSize = 6, MaxFailedFraction = 0.1 });
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        Assert.Equal((21, 20, 1, 4), (status.ImagesTotal, status.ImagesSucceeded, status.ImagesFailed, status.ShardsTotal));
+        var audit = await RowAudit.ReadAsync(Store(output), "e2e-twenty");
+        audit.AssertExactlyOnce(FileUris(folder));
+        var error = Assert.Single(audit.Errors);
+        Assert.EndsWith("zz-corrupt.jpg", error.Uri);
+        Assert.StartsWith("decode: ", error.Error);
+        Assert.Null(error.Labels);
+        Assert.All(audit.Labeled, r => Assert.Equal(5, r.Labels!.Count));
+        Assert.True(File.Exists(Path.Combine(output, "e2e-twenty", "errors", $"part-{error.Shard:D6}.jsonl")));
+        Assert.True(File.Exists(Path.Combine(output, "e2e-twenty", ResultLayout.SuccessMarker)));
+    }
+
+    [Fact]
+    public async Task Labels_are_right_for_most_photos_end_to_end()
+    {
+        var folder = SamplePhotos.Folder(20);
+        var output = TestPaths.NewTempFolder("out");
+
+        await fleet.RunAsync("e2e-accuracy", new JobSpec { Dataset = folder, Output = output, TopK = 1 });
+
+        var rows = (await RowAudit.ReadAsync(Store(output), "e2e-accuracy")).Labeled.ToList();
+        var synsets = File.ReadLines(Path.Combine(TestPaths.ModelMirror, "imagenet-labels", "synset.txt")).Select(l => l[..9]).ToList();
+        var correct = rows.Count(r => synsets[r.Labels![0].ClassId] == Path.GetFileName(new Uri(r.Uri).LocalPath)[..9]);
+        Assert.True(correct >= 14, $"{correct}/20 top-1 correct");
+    }
+
+    [Fact]
+    public async Task Blob_dataset_and_blob_output_work_the_same_as_folders()
+    {
+        var account = new StorageAccount(fleet.Azurite.ConnectionString);
+        var input = account.Blobs.GetBlobContainerClient("photos-in");
+        await input.CreateIfNotExistsAsync();
+        foreach (var photo in SamplePhotos.All().Take(8))
+            await input.GetBlobClient($"set/{Path.GetFileName(photo)}").UploadAsync(photo, overwrite: true);
+        var output = $"{fleet.Azurite.BlobEndpoint}/results/run1";
+
+        var status = await fleet.RunAsync("e2e-blob", new JobSpec { Dataset = $"{input.Uri}/set/", Output = output, ShardSize = 3 });
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        var audit = await RowAudit.ReadAsync(Store(output), "e2e-blob");
+        audit.AssertExactlyOnce(SamplePhotos.All().Take(8).Select(p => $"{input.Uri}/set/{Path.GetFileName(p)}"));
+        Assert.Equal(["e2e-blob/part-000000.jsonl", "e2e-blob/part-000001.jsonl", "e2e-blob/part-000002.jsonl"],
+            await Store(output).ListPartsAsync("e2e-blob", default).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_dataset_that_does_not_exist_is_rejected_with_the_reason()
+    {
+        var result = await fleet.Client.GetGrain<IJobGrain>("e2e-missing").Submit(
+            new JobSpec { Dataset = "/no/such/photos", Output = TestPaths.NewTempFolder("out") });
+
+        Assert.False(result.Accepted);
+        Assert.Contains("does not exist", result.Errors["dataset"]);
+    }
+
+    [Fact]
+    public async Task An_invalid_spec_is_rejected_naming_the_field()
+    {
+        var result = await fleet.Client.GetGrain<IJobGrain>("e2e-invalid").Submit(
+            new JobSpec { Dataset = TestPaths.ImageNetSample, Output = TestPaths.NewTempFolder("out"), ShardSize = 0, Classifier = "no-such-model" });
+
+        Assert.False(result.Accepted);
+        Assert.Contains("shardSize", result.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task A_folder_without_images_fails_with_a_clear_reason()
+    {
+        var folder = TestPaths.NewTempFolder("empty");
+        await File.WriteAllTextAsync(Path.Combine(folder, "readme.txt"), "no photos here");
+
+        var status = await fleet.RunAsync("e2e-empty", new JobSpec { Dataset = folder, Output = TestPaths.NewTempFolder("out") });
+
+        Assert.Equal(JobState.Failed, status.State);
+        Assert.Contains("holds no images", status.Reason);
+    }
+
+    [Fact]
+    public async Task Exceeding_the_error_budget_fails_the_job_but_keeps_every_row()
+    {
+        var folder = SamplePhotos.Folder(4, ("bad1.jpg", SamplePhotos.CorruptJpeg()), ("bad2.png", [1, 2, 3]));
+        var output = TestPaths.NewTempFolder("out");
+
+        var status = await fleet.RunAsync("e2e-budget", new JobSpec { Dataset = folder, Output = output, MaxFailedFraction = 0.2 });
+
+        Assert.Equal(JobState.Failed, status.State);
+        Assert.Contains("error budget", status.Reason);
+        (await RowAudit.ReadAsync(Store(output), "e2e-budget")).AssertExactlyOnce(FileUris(folder));
+    }
+
+    [Fact]
+    public async Task Submitting_a_finished_job_again_reprocesses_nothing()
+    {
+        var folder = SamplePhotos.Folder(5);
+        var output = TestPaths.NewTempFolder("out");
+        var spec = new JobSpec { Dataset = folder, Output = output, ShardSize = 2 };
+        await fleet.RunAsync("e2e-again", spec);
+        var part = Path.Combine(output, "e2e-again", "part-000000.jsonl");
+        var written = File.GetLastWriteTimeUtc(part);
+
+        var again = await fleet.RunAsync("e2e-again", spec);
+
+        Assert.Equal(JobState.Succeeded, again.State);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(part));
+        var other = await fleet.Client.GetGrain<IJobGrain>("e2e-again").Submit(spec with { TopK = 2 });
+        Assert.False(other.Accepted);
+        Assert.Contains("different spec", other.Errors["jobId"]);
+    }
+}
