@@ -4,5 +4,6 @@ using Fleet.Cli.Commands;
 var root = new RootCommand("fleet: label and caption large image datasets on an Orleans fleet")
 {
     RunCommand.Create(),
+    VerifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -20,6 +20,10 @@ public sealed record JobStatus
     [Id(11)] public string? Reason { get; init; }
     /// <summary>Images per second over the current run (since the last start or resume).</summary>
     [Id(12)] public double ImagesPerSecond { get; init; }
+    [Id(13)] public int ShardsLeased { get; init; }
+    [Id(14)] public int ShardsPending { get; init; }
+    /// <summary>Estimated time left at the current rate; null while planning or when nothing has been committed yet.</summary>
+    [Id(15)] public TimeSpan? Eta { get; init; }
 
     public long ImagesDone => ImagesSucceeded + ImagesFailed;
 }

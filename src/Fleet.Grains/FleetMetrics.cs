@@ -17,12 +17,20 @@ public sealed class FleetMetrics : IDisposable
         _meter = meterFactory.Create(Name);
         ImagesLabeled = _meter.CreateCounter<long>("fleet.images.labeled", "{image}", "Images labeled and committed");
         ImagesFailed = _meter.CreateCounter<long>("fleet.images.failed", "{image}", "Images that became error rows");
-        ShardDuration = _meter.CreateHistogram<double>("fleet.shard.duration", "s", "Time from shard start to commit");
+        ShardDuration = _meter.CreateHistogram<double>("fleet.shard.duration", "s", "Time from shard start to staged rows");
+        QueuedImages = _meter.CreateUpDownCounter<long>("fleet.pipeline.queued", "{image}", "Images downloaded and waiting for decode and inference");
+        ActiveLeases = _meter.CreateUpDownCounter<long>("fleet.leases.active", "{lease}", "Shard leases this silo is working on");
+        ShardsCommitted = _meter.CreateCounter<long>("fleet.shards.committed", "{shard}", "Shards committed by this silo");
+        ShardsAbandoned = _meter.CreateCounter<long>("fleet.shards.abandoned", "{shard}", "Shards this silo gave up (lease lost, commit refused, or an error)");
     }
 
     public Counter<long> ImagesLabeled { get; }
     public Counter<long> ImagesFailed { get; }
     public Histogram<double> ShardDuration { get; }
+    public UpDownCounter<long> QueuedImages { get; }
+    public UpDownCounter<long> ActiveLeases { get; }
+    public Counter<long> ShardsCommitted { get; }
+    public Counter<long> ShardsAbandoned { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -23,7 +23,7 @@ public static class LoggingExtensions
             if (logFile is null)
                 logger.WriteTo.Console(restrictedToMinimumLevel: consoleLevel, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             else
-                logger.WriteTo.File(logFile, formatProvider: System.Globalization.CultureInfo.InvariantCulture, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 7);
+                logger.WriteTo.File(logFile, formatProvider: System.Globalization.CultureInfo.InvariantCulture, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 7, shared: true);
         });
         return builder;
     }

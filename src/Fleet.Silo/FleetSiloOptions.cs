@@ -12,6 +12,9 @@ public sealed record FleetSiloOptions
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The address other silos reach this one at (AzureTable clustering); null = this host's address.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
     /// <summary>The first silo's endpoint, for extra in-process localhost silos; null for the first one.</summary>
     public int? PrimarySiloPort { get; set; }
 

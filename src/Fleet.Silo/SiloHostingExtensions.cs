@@ -4,6 +4,8 @@ using Azure.Storage.Blobs;
 using Fleet.Grains;
 using Fleet.Inference;
 using Fleet.Storage;
+using Fleet.Storage.Resilience;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -26,6 +28,10 @@ public static class SiloHostingExtensions
                     silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
                     break;
                 case SiloClustering.AzureTable:
+                    if (options.AdvertisedIPAddress is { } advertised)
+                        silo.ConfigureEndpoints(IPAddress.Parse(advertised), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                    else
+                        silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
                     silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(options.StorageConnectionString));
                     silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
                     {
@@ -35,10 +41,13 @@ public static class SiloHostingExtensions
                     break;
             }
             silo.AddAzureBlobGrainStorage(FleetStorageNames.GrainStorage, o => o.BlobServiceClient = new BlobServiceClient(options.StorageConnectionString));
+            // Durable reminders: a running job whose silo died is re-activated elsewhere, even after a full restart.
+            silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(options.StorageConnectionString));
             silo.AddActivityPropagation();
         });
 
-        builder.Services.AddFleetStorage(options.StorageConnectionString);
+        builder.Services.AddFleetStorage(options.StorageConnectionString,
+            builder.Configuration.GetSection("Fleet:Storage:Resilience").Get<StorageResilienceOptions>());
         builder.Services.AddFleetInference(builder.Configuration);
         builder.Services.AddFleetGrains(builder.Configuration);
         return builder;

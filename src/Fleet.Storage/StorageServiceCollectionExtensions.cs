@@ -18,12 +18,26 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(SampleDatasetCatalog.LoadDefault());
         services.AddSingleton(new SampleDatasetOptions());
         services.AddHttpClient<SampleDatasetResolver>();
-        services.AddSingleton<DatasetListerFactory>();
-        services.AddSingleton<ItemReader>();
+        // One pooled client for item and manifest downloads; recycling pooled connections picks up DNS changes in a singleton.
+        services.AddHttpClient(ItemReader.HttpClientName)
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton(sp => new DatasetListerFactory(
+            sp.GetRequiredService<StorageAccount>(),
+            sp.GetRequiredService<SampleDatasetResolver>(),
+            sp.GetRequiredService<ResiliencePipeline>(),
+            DatasetHttpClient(sp)));
+        services.AddSingleton(sp => new ItemReader(
+            sp.GetRequiredService<StorageAccount>(),
+            sp.GetRequiredService<ResiliencePipeline>(),
+            DatasetHttpClient(sp)));
         services.AddSingleton<ResultStoreFactory>();
         services.AddSingleton(sp => new ShardManifestStore(
             sp.GetRequiredService<StorageAccount>().Blobs.GetBlobContainerClient(ShardManifestStore.DefaultContainer),
             sp.GetRequiredService<ResiliencePipeline>()));
         return services;
     }
+
+    private static HttpClient DatasetHttpClient(IServiceProvider services) =>
+        services.GetRequiredService<IHttpClientFactory>().CreateClient(ItemReader.HttpClientName);
 }

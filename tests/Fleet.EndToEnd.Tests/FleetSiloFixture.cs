@@ -4,6 +4,7 @@ using Fleet.Storage.Azurite;
 using Fleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Fleet.EndToEnd.Tests;
 
@@ -23,6 +24,7 @@ public sealed class FleetSiloFixture : IAsyncLifetime
         await _azurite.InitializeAsync();
         var ports = FreePorts.Take(2);
         var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
         builder.AddFleetSilo(new FleetSiloOptions
         {
             StorageConnectionString = _azurite.ConnectionString,

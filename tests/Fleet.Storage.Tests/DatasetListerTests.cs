@@ -11,7 +11,8 @@ public sealed class DatasetListerTests(AzuriteFixture azurite) : IClassFixture<A
     private DatasetListerFactory Factory() => new(
         new StorageAccount(azurite.ConnectionString),
         new SampleDatasetResolver(SampleDatasetCatalog.LoadDefault(), new SampleDatasetOptions { MirrorRoot = TestPaths.DataMirror }, new HttpClient()),
-        StorageResilience.Create());
+        StorageResilience.Create(),
+        new HttpClient());
 
     [Fact]
     public async Task Local_folder_lists_images_recursively_in_a_stable_order_and_skips_other_files()
@@ -24,7 +25,7 @@ public sealed class DatasetListerTests(AzuriteFixture azurite) : IClassFixture<A
         }
 
         var lister = await Factory().CreateAsync(root, default);
-        var names = (await lister.ListAsync(default).ToListAsync()).Select(u => Path.GetRelativePath(root, new Uri(u).LocalPath)).ToList();
+        var names = (await lister.ListAsync(null, default).ToListAsync()).Select(i => Path.GetRelativePath(root, new Uri(i.Uri).LocalPath)).ToList();
 
         Assert.Equal(["a.PNG", "b.jpg", "sub/c.jpeg", "sub/z/d.webp"], names);
     }
@@ -47,7 +48,7 @@ public sealed class DatasetListerTests(AzuriteFixture azurite) : IClassFixture<A
             await container.GetBlobClient(name).UploadAsync(BinaryData.FromString("x"));
 
         var lister = await Factory().CreateAsync($"{container.Uri}/photos/", default);
-        var uris = await lister.ListAsync(default).ToListAsync();
+        var uris = await lister.ListAsync(null, default).Select(i => i.Uri).ToListAsync();
 
         Assert.Equal([$"{container.Uri}/photos/1.jpg", $"{container.Uri}/photos/2.png"], uris);
     }
@@ -65,7 +66,7 @@ public sealed class DatasetListerTests(AzuriteFixture azurite) : IClassFixture<A
     public async Task Sample_dataset_resolves_to_the_mirror_when_it_holds_every_file()
     {
         var lister = await Factory().CreateAsync("sample:imagenet-100", default);
-        var uris = await lister.ListAsync(default).ToListAsync();
+        var uris = await lister.ListAsync(null, default).Select(i => i.Uri).ToListAsync();
 
         Assert.Equal(100, uris.Count);
         Assert.All(uris, u => Assert.StartsWith(new Uri(TestPaths.ImageNetSample).AbsoluteUri, u));

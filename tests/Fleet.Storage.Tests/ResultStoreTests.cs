@@ -53,11 +53,36 @@ public sealed class ResultStoreTests(AzuriteFixture azurite) : IClassFixture<Azu
         var blob = container.GetBlobClient(ResultLayout.Part("job", 0));
         await new Azure.Storage.Blobs.Specialized.BlockBlobClient(blob.Uri, new Azure.Storage.StorageSharedKeyCredential(
             Azurite.AzuriteInstance.AccountName, Azurite.AzuriteInstance.AccountKey))
-            .StageBlockAsync(Convert.ToBase64String("block-000000"u8.ToArray()), new MemoryStream("{\"uri\":\"half\"}\n"u8.ToArray()));
+            .StageBlockAsync(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{Guid.NewGuid():N}-000000")), new MemoryStream("{\"uri\":\"half\"}\n"u8.ToArray()));
 
         Assert.Empty(await store.ReadRowsAsync("job", default).ToListAsync());
         await store.CommitShardAsync("job", 0, ["{\"uri\":\"whole\"}"], [], default);
         Assert.Equal(["{\"uri\":\"whole\"}"], await store.ReadRowsAsync("job", default).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_late_attempt_cannot_overwrite_the_attempt_that_committed_first()
+    {
+        var store = Create("blob");
+        var late = await store.StageShardAsync("job", 5, Guid.NewGuid(), ["{\"uri\":\"a\"}"], ["{\"uri\":\"b\",\"error\":\"read: timeout\"}"], default);
+        var winner = await store.StageShardAsync("job", 5, Guid.NewGuid(), ["{\"uri\":\"a\"}", "{\"uri\":\"b\"}"], [], default);
+
+        await winner.CommitAsync(default);
+        await Assert.ThrowsAsync<ShardSupersededException>(() => late.CommitAsync(default));
+
+        Assert.Equal(["{\"uri\":\"a\"}", "{\"uri\":\"b\"}"], await store.ReadRowsAsync("job", default).ToListAsync());
+        Assert.Equal(["job/part-000005.jsonl"], await store.ListPartsAsync("job", default).ToListAsync());
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task Staged_rows_are_invisible_until_committed(string kind)
+    {
+        var store = Create(kind);
+        var staged = await store.StageShardAsync("job", 1, Guid.NewGuid(), ["{\"uri\":\"a\"}"], ["{\"uri\":\"b\",\"error\":\"x\"}"], default);
+
+        Assert.Empty(await store.ListPartsAsync("job", default).ToListAsync());
+        await staged.CommitAsync(default);
+        Assert.Equal(2, (await store.ReadRowsAsync("job", default).ToListAsync()).Count);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using Fleet.Cli.Embedded;
 using Fleet.Cli.Rendering;
 using Fleet.Contracts;
 using Fleet.Storage.Azurite;
-using Fleet.Storage.Samples;
 
 namespace Fleet.Cli.Commands;
 
@@ -23,17 +22,18 @@ public static class RunCommand
         var maxFailed = new Option<double>("--max-failed-fraction") { Description = "Fail the job when more than this fraction of images fail", DefaultValueFactory = _ => JobSpec.DefaultMaxFailedFraction };
         var storage = new Option<string?>("--storage") { Description = "Storage connection string (default: FLEET_STORAGE, else Azurite under ./.fleet/)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object" };
+        var silos = new Option<int>("--silos") { Description = "Silos to host in this process (a real cluster over loopback)", DefaultValueFactory = _ => 1 };
 
         var command = new Command("run", "Label a dataset end to end on an embedded fleet (Azurite + one in-process silo)")
         {
-            dataset, output, jobId, shardSize, topK, classifier, noCaption, maxFailed, storage, json,
+            dataset, output, jobId, shardSize, topK, classifier, noCaption, maxFailed, storage, json, silos,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var spec = new JobSpec
             {
-                Dataset = NormalizeLocal(parse.GetValue(dataset)!),
-                Output = NormalizeLocal(parse.GetValue(output)!),
+                Dataset = PathArguments.Normalize(parse.GetValue(dataset)!),
+                Output = PathArguments.Normalize(parse.GetValue(output)!),
                 ShardSize = parse.GetValue(shardSize),
                 TopK = parse.GetValue(topK),
                 Classifier = parse.GetValue(classifier)!,
@@ -43,18 +43,18 @@ public static class RunCommand
             _ = parse.GetValue(noCaption); // Captions arrive with the caption model; until then every run is label-only.
             var id = parse.GetValue(jobId) ?? NewJobId();
             var connection = parse.GetValue(storage) ?? Environment.GetEnvironmentVariable("FLEET_STORAGE");
-            return await RunAsync(spec, id, connection, parse.GetValue(json), cancellationToken);
+            return await RunAsync(spec, id, connection, parse.GetValue(silos), parse.GetValue(json), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(JobSpec spec, string jobId, string? storage, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(JobSpec spec, string jobId, string? storage, int silos, bool json, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         EmbeddedFleet fleet;
         try
         {
-            fleet = await EmbeddedFleet.StartAsync(storage, Path.GetFullPath(".fleet"), cancellationToken);
+            fleet = await EmbeddedFleet.StartAsync(storage, Path.GetFullPath(".fleet"), silos, cancellationToken);
         }
         catch (AzuriteNotAvailableException e)
         {
@@ -85,9 +85,6 @@ public static class RunCommand
             return final.State == JobState.Succeeded ? ExitCodes.Ok : ExitCodes.JobFailed;
         }
     }
-
-    private static string NormalizeLocal(string value) =>
-        SampleDatasetResolver.IsSample(value) || value.Contains("://", StringComparison.Ordinal) ? value : Path.GetFullPath(value);
 
     private static string NewJobId() => $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 

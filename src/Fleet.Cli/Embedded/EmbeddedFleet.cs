@@ -7,26 +7,27 @@ using Microsoft.Extensions.Hosting;
 namespace Fleet.Cli.Embedded;
 
 /// <summary>
-/// A whole fleet inside the CLI process: Azurite under ./.fleet/ (unless storage is configured) and one
-/// in-process silo. Stopping it leaves Azurite's data on disk, so the same job id resumes next time.
+/// A whole fleet inside the CLI process: Azurite under ./.fleet/ (unless storage is configured) and one or more
+/// in-process silos forming a real cluster over loopback. Stopping it leaves Azurite's data on disk, so the same
+/// job id resumes next time.
 /// </summary>
 public sealed class EmbeddedFleet : IAsyncDisposable
 {
     private readonly AzuriteInstance? _azurite;
-    private readonly IHost _host;
+    private readonly IReadOnlyList<IHost> _silos;
 
-    private EmbeddedFleet(AzuriteInstance? azurite, IHost host)
+    private EmbeddedFleet(AzuriteInstance? azurite, IReadOnlyList<IHost> silos)
     {
         _azurite = azurite;
-        _host = host;
+        _silos = silos;
     }
 
-    public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
+    public IClusterClient Client => _silos[0].Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Where the storage came from, for the summary.</summary>
     public required string StorageDescription { get; init; }
 
-    public static async Task<EmbeddedFleet> StartAsync(string? storageConnectionString, string workDirectory, CancellationToken cancellationToken)
+    public static async Task<EmbeddedFleet> StartAsync(string? storageConnectionString, string workDirectory, int silos, CancellationToken cancellationToken)
     {
         AzuriteInstance? azurite = null;
         var description = "configured storage";
@@ -38,25 +39,35 @@ public sealed class EmbeddedFleet : IAsyncDisposable
             description = $"Azurite at {azurite.BlobEndpoint} (data in {location})";
         }
 
+        var hosts = new List<IHost>();
         try
         {
-            var ports = FreePorts.Take(2);
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
-            builder.AddServiceDefaults();
-            builder.AddFleetLogging(logFile: Path.Combine(workDirectory, "logs", "fleet-.log"));
-            builder.AddFleetSilo(new FleetSiloOptions
+            int? primary = null;
+            for (var i = 0; i < Math.Max(1, silos); i++)
             {
-                StorageConnectionString = storageConnectionString,
-                Clustering = SiloClustering.Localhost,
-                SiloPort = ports[0],
-                GatewayPort = ports[1],
-            });
-            var host = builder.Build();
-            await host.StartAsync(cancellationToken);
-            return new EmbeddedFleet(azurite, host) { StorageDescription = description };
+                var ports = FreePorts.Take(2);
+                var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+                builder.AddServiceDefaults();
+                builder.AddFleetLogging(logFile: Path.Combine(workDirectory, "logs", "fleet-.log"));
+                builder.AddFleetSilo(new FleetSiloOptions
+                {
+                    StorageConnectionString = storageConnectionString,
+                    Clustering = SiloClustering.Localhost,
+                    SiloPort = ports[0],
+                    GatewayPort = ports[1],
+                    PrimarySiloPort = primary,
+                });
+                var host = builder.Build();
+                hosts.Add(host);
+                await host.StartAsync(cancellationToken);
+                primary ??= ports[0];
+            }
+            return new EmbeddedFleet(azurite, hosts) { StorageDescription = description };
         }
         catch
         {
+            foreach (var host in hosts)
+                host.Dispose();
             if (azurite is not null)
                 await azurite.DisposeAsync();
             throw;
@@ -67,16 +78,23 @@ public sealed class EmbeddedFleet : IAsyncDisposable
     {
         try
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await _host.StopAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // A silo that will not stop in 20 s is torn down with the process.
+            // Secondary silos first: the first one holds the loopback cluster's membership.
+            foreach (var host in _silos.Reverse())
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                try
+                {
+                    await host.StopAsync(cts.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // A silo that will not stop in 20 s is torn down with the process.
+                }
+                host.Dispose();
+            }
         }
         finally
         {
-            _host.Dispose();
             if (_azurite is not null)
                 await _azurite.DisposeAsync();
         }

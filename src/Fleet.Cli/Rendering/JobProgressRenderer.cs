@@ -32,16 +32,10 @@ public static class JobProgressRenderer
     public static string Describe(JobStatus status)
     {
         var total = status.PlanningComplete ? status.ImagesTotal.ToString() : $"{status.ImagesTotal}+";
-        var eta = Eta(status) is { } e ? $" · ETA {e:hh\\:mm\\:ss}" : "";
+        var eta = status.Eta is { } e ? $" · ETA {e:hh\\:mm\\:ss}" : "";
+        var running = status.ShardsLeased > 0 ? $", {status.ShardsLeased} running" : "";
         return $"{status.State.ToString().ToLowerInvariant()}: {status.ImagesDone}/{total} images ({status.ImagesFailed} failed) · " +
-               $"shards {status.ShardsDone}/{status.ShardsTotal} · {status.ImagesPerSecond:0.0} img/s{eta}";
-    }
-
-    private static TimeSpan? Eta(JobStatus status)
-    {
-        if (!status.PlanningComplete || status.ImagesPerSecond <= 0 || status.State.IsTerminal())
-            return null;
-        return TimeSpan.FromSeconds((status.ImagesTotal - status.ImagesDone) / status.ImagesPerSecond);
+               $"shards {status.ShardsDone}/{status.ShardsTotal} done{running} · {status.ImagesPerSecond:0.0} img/s{eta}";
     }
 
     private static async Task<JobStatus> LiveAsync(IJobGrain job, CancellationToken cancellationToken)

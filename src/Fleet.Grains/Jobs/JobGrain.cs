@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Threading.Channels;
 using Fleet.Contracts;
 using Fleet.Grains.Labeling;
 using Fleet.Storage.Datasets;
@@ -11,8 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Grains.Jobs;
 
 /// <summary>
-/// One job: validates and persists the spec, streams the listing into shard manifests, runs the shards on this
-/// silo as they appear, and checkpoints a done-bitmap after each commit, so a re-submit resumes where it stopped.
+/// One job. It plans (streams the listing into shard manifests, checkpointing the listing position), leases shards
+/// to the workers that pull them, grants each shard's commit to one lease at a time, records commits in a done-bitmap,
+/// and finishes with _SUCCESS.json. It only answers calls (workers -> job), and tells the registry one-way, so no
+/// call chain can deadlock. A reminder re-activates it after its silo dies; activation re-opens what is not done.
 /// </summary>
 public sealed class JobGrain(
     [PersistentState("job", FleetStorageNames.GrainStorage)] IPersistentState<JobRecord> state,
@@ -21,26 +21,48 @@ public sealed class JobGrain(
     ShardManifestStore manifests,
     ShardProcessor processor,
     IOptions<JobRunOptions> runOptions,
-    ILogger<JobGrain> logger) : Grain, IJobGrain
+    TimeProvider time,
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable, IDisposable
 {
+    private const string KeepAliveReminder = "keep-alive";
+
+    private readonly LeaseTable _leases = new(time);
+    private readonly ThroughputWindow _rate = new(time);
+    private readonly Dictionary<int, int> _attempts = [];
+    private readonly List<double> _shardSeconds = [];
+    private CancellationTokenSource? _planning;
     private Task _checkpoint = Task.CompletedTask;
-    private Task? _run;
-    private DateTimeOffset _lastCheckpoint;
-    private readonly Stopwatch _runClock = new();
-    private long _imagesThisRun;
+    private bool _dirty;
+    private bool _finishing;
 
     private string JobId => this.GetPrimaryKeyString();
     private JobRecord Job => state.State;
+    private JobRunOptions Options => runOptions.Value;
+    private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(0);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(FlushAsync, Options.CheckpointInterval, Options.CheckpointInterval);
+        if (Job.IsActive)
+        {
+            logger.LogInformation("Job {JobId} re-activated: {Done}/{Shards} shards done, carrying on", JobId, Job.ShardsDone, Job.ShardCount);
+            Start();
+        }
+        return Task.CompletedTask;
+    }
 
     public async Task<SubmitResult> Submit(JobSpec spec)
     {
         var problems = JobSpecValidator.Validate(spec);
         if (problems.Count > 0)
             return Rejected(problems.ToDictionary(p => p.Field, p => p.Reason));
-        if (Job.Spec is not null && Job.Spec != spec)
-            return Rejected(new() { ["jobId"] = $"job '{JobId}' already exists with a different spec; use a new job id" });
-        if (_run is { IsCompleted: false } || Job.State == JobState.Succeeded)
-            return new SubmitResult { Accepted = true, Status = Snapshot() };
+        if (Job.Spec is not null)
+        {
+            if (Job.Spec != spec)
+                return Rejected(new() { ["jobId"] = $"job '{JobId}' already exists with a different spec; use a new job id" });
+            // The same spec again: a no-op for a running or finished job, a resume for a stopped one.
+            return Job.IsActive || Job.State == JobState.Succeeded ? Accepted() : await Resume();
+        }
 
         try
         {
@@ -55,160 +77,284 @@ public sealed class JobGrain(
         }
 
         Job.Spec = spec;
-        Job.CreatedAt ??= DateTimeOffset.UtcNow;
-        Job.StartedAt = DateTimeOffset.UtcNow;
-        Job.FinishedAt = null;
-        Job.Reason = null;
-        Job.State = Job.PlanningComplete ? JobState.Running : JobState.Planning;
-        await state.WriteStateAsync();
-        logger.LogInformation("Job {JobId} started on {Dataset} -> {Output} ({ShardsDone} shards already done)", JobId, spec.Dataset, spec.Output, Job.ShardsDone);
+        Job.CreatedAt = time.GetUtcNow();
+        Job.State = JobState.Planning;
+        await StartRunAsync();
+        logger.LogInformation("Job {JobId} submitted: {Dataset} -> {Output}", JobId, spec.Dataset, spec.Output);
+        return Accepted();
+    }
 
-        _run = RunAsync(spec);
-        return new SubmitResult { Accepted = true, Status = Snapshot() };
+    public async Task<SubmitResult> Resume()
+    {
+        if (Job.Spec is null)
+            return Rejected(new() { ["jobId"] = $"job '{JobId}' does not exist" });
+        if (Job.IsActive)
+            return Rejected(new() { ["state"] = $"job '{JobId}' is already {Job.State.ToString().ToLowerInvariant()}" });
+        if (Job.State == JobState.Succeeded)
+            return Rejected(new() { ["state"] = $"job '{JobId}' already succeeded; nothing to resume" });
+
+        foreach (var shard in Job.FailedByShard.Keys.ToArray())
+            Job.ReopenShard(shard);
+        Job.State = Job.PlanningComplete ? JobState.Running : JobState.Planning;
+        await StartRunAsync();
+        logger.LogInformation("Job {JobId} resumed: {Done}/{Shards} shards already done", JobId, Job.ShardsDone, Job.ShardCount);
+        return Accepted();
+    }
+
+    public async Task<JobStatus> Cancel()
+    {
+        if (Job.IsActive)
+        {
+            await StopAsync(JobState.Cancelled, "cancelled by request");
+            logger.LogInformation("Job {JobId} cancelled", JobId);
+        }
+        return Snapshot();
     }
 
     public Task<JobStatus> GetStatus() => Task.FromResult(Snapshot());
 
-    private async Task RunAsync(JobSpec spec)
+    public Task<ShardLease?> LeaseShard(string workerId)
     {
-        _runClock.Restart();
-        _imagesThisRun = 0;
+        if (!Job.IsActive || _finishing)
+            return Task.FromResult<ShardLease?>(null);
+        var lease = _leases.TryLease(workerId, Options.LeaseDuration, SpeculateAfter(), allowSpeculation: Job.PlanningComplete);
+        return Task.FromResult(lease is null ? null : new ShardLease
+        {
+            JobId = JobId,
+            Shard = lease.Shard,
+            LeaseId = lease.Id,
+            ExpiresAt = lease.ExpiresAt,
+            Spec = Job.Spec!,
+            Speculative = lease.Speculative,
+        });
+    }
+
+    public Task<bool> RenewLease(int shard, Guid leaseId) =>
+        Task.FromResult(Job.IsActive && !Job.IsShardDone(shard) && _leases.Renew(shard, leaseId, Options.LeaseDuration));
+
+    public Task<bool> BeginCommit(int shard, Guid leaseId) =>
+        Task.FromResult(Job.IsActive && !Job.IsShardDone(shard) && _leases.TryGrantCommit(shard, leaseId, Options.LeaseDuration));
+
+    public async Task<bool> ReportShard(int shard, Guid leaseId, ShardReport report)
+    {
+        if (!Job.IsActive || Job.IsShardDone(shard) || !_leases.HoldsCommit(shard, leaseId))
+        {
+            logger.LogInformation("Job {JobId} ignored a report for shard {Shard} from a superseded lease", JobId, shard);
+            return false;
+        }
+        if (_leases.Complete(shard, leaseId) is { } committed)
+        {
+            _shardSeconds.Add((time.GetUtcNow() - committed.LeasedAt).TotalSeconds);
+            if (_shardSeconds.Count > 100)
+                _shardSeconds.RemoveAt(0);
+        }
+        _attempts.Remove(shard);
+        Job.MarkShardDone(shard, report);
+        _rate.Add(report.Succeeded + report.Failed);
+        _dirty = true;
+
+        if (Job.PlanningComplete && OverErrorBudget(out var reason))
+            await StopAsync(JobState.Failed, reason);
+        else if (Job.AllShardsDone)
+            await FinishAsync();
+        return true;
+    }
+
+    public async Task AbandonShard(int shard, Guid leaseId, string reason)
+    {
+        if (!Job.IsActive || !_leases.Release(shard, leaseId))
+            return;
+        var attempts = _attempts[shard] = _attempts.GetValueOrDefault(shard) + 1;
+        logger.LogWarning("Job {JobId} shard {Shard} failed (attempt {Attempt}): {Reason}", JobId, shard, attempts, reason);
+        if (attempts >= Options.MaxShardAttempts)
+            await StopAsync(JobState.Failed, $"shard {shard} failed {attempts} times: {reason}");
+    }
+
+    public void Dispose()
+    {
+        _planning?.Cancel();
+        _planning?.Dispose();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        // Being called is the point: activation re-opened the job. A job that is not running needs no reminder.
+        Job.IsActive ? Task.CompletedTask : StopKeepAliveAsync();
+
+    private async Task StartRunAsync()
+    {
+        Job.StartedAt = time.GetUtcNow();
+        Job.FinishedAt = null;
+        Job.Reason = null;
+        await CheckpointAsync();
+        await this.RegisterOrUpdateReminder(KeepAliveReminder, Options.KeepAlivePeriod, Options.KeepAlivePeriod);
+        Start();
+    }
+
+    /// <summary>Rebuilds the in-memory queue from the persisted plan and carries on planning where it stopped.</summary>
+    private void Start()
+    {
+        _leases.Clear();
+        for (var shard = 0; shard < Job.ShardCount; shard++)
+        {
+            if (!Job.IsShardDone(shard))
+                _leases.Enqueue(shard);
+        }
+        _rate.Start();
+        Registry.Activate(JobId).Ignore();
+        if (!Job.PlanningComplete)
+        {
+            _planning?.Dispose();
+            _planning = new CancellationTokenSource();
+            _ = PlanAsync(_planning.Token);
+        }
+        else if (Job.AllShardsDone)
+        {
+            _ = FinishAsync();
+        }
+    }
+
+    /// <summary>Runs on the grain's scheduler (I/O only); every shard is leasable as soon as its manifest is written.</summary>
+    private async Task PlanAsync(CancellationToken cancellationToken)
+    {
+        var spec = Job.Spec!;
         try
         {
-            var store = results.Create(spec.Output);
-            var pending = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
-            var workers = Enumerable.Range(0, Math.Max(1, runOptions.Value.ParallelShards))
-                .Select(_ => RunShardsAsync(spec, pending.Reader))
-                .ToArray();
-            try
+            var lister = await listers.CreateAsync(spec.Dataset, cancellationToken);
+            var batch = new List<string>(spec.ShardSize);
+            string? lastCheckpoint = null;
+            await foreach (var item in lister.ListAsync(Job.PlanCheckpoint, cancellationToken))
             {
-                await PlanAsync(spec, pending.Writer);
+                batch.Add(item.Uri);
+                lastCheckpoint = item.Checkpoint;
+                if (batch.Count == spec.ShardSize)
+                    await EmitShardAsync(batch, lastCheckpoint, cancellationToken);
             }
-            finally
+            if (batch.Count > 0)
+                await EmitShardAsync(batch, lastCheckpoint!, cancellationToken);
+
+            Job.PlanningComplete = true;
+            if (Job.ImagesTotal == 0)
             {
-                pending.Writer.TryComplete();
+                await StopAsync(JobState.Failed, $"dataset '{lister.Describe()}' holds no images" +
+                    (lister is ManifestFileLister ? " (the manifest lists no URIs)" : $" (looked for {string.Join(", ", ImageFileTypes.All)})"));
+                return;
             }
-            await Task.WhenAll(workers);
-            await FinishAsync(spec, store);
+            Job.State = JobState.Running;
+            await CheckpointAsync();
+            logger.LogInformation("Job {JobId} planned: {Images} images in {Shards} shards", JobId, Job.ImagesTotal, Job.ShardCount);
+            if (Job.AllShardsDone)
+                await FinishAsync();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled or stopped: the checkpoint says where to carry on.
         }
         catch (Exception e)
         {
-            _runClock.Stop();
-            logger.LogError(e, "Job {JobId} failed", JobId);
-            Job.State = JobState.Failed;
-            Job.Reason = e is DatasetNotFoundException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            Job.FinishedAt = DateTimeOffset.UtcNow;
-            await CheckpointAsync(force: true);
+            logger.LogError(e, "Job {JobId} could not be planned", JobId);
+            await StopAsync(JobState.Failed, e is DatasetNotFoundException ? e.Message : $"planning failed: {e.Message}");
         }
     }
 
-    /// <summary>Streams the listing into manifests; a re-plan after a crash writes the same manifests again, so it is safe.</summary>
-    private async Task PlanAsync(JobSpec spec, ChannelWriter<int> pending)
+    private async Task EmitShardAsync(List<string> batch, string checkpoint, CancellationToken cancellationToken)
     {
-        if (Job.PlanningComplete)
+        var shard = Job.ShardCount;
+        await manifests.WriteAsync(JobId, shard, batch.ToArray(), cancellationToken);
+        // Manifest first, then the count and checkpoint: a crash in between re-plans (and rewrites) this shard.
+        Job.ShardCount++;
+        Job.ImagesTotal += batch.Count;
+        Job.PlanCheckpoint = checkpoint;
+        _dirty = true;
+        batch.Clear();
+        _leases.Enqueue(shard);
+    }
+
+    private async Task FinishAsync()
+    {
+        if (_finishing || !Job.IsActive)
+            return;
+        _finishing = true;
+        try
         {
-            for (var shard = 0; shard < Job.ShardCount; shard++)
+            var spec = Job.Spec!;
+            var store = results.Create(spec.Output);
+            var parts = new List<string>();
+            await foreach (var part in store.ListPartsAsync(JobId, CancellationToken.None))
+                parts.Add(part);
+            var finishedAt = time.GetUtcNow();
+            var manifest = new SuccessManifest
             {
-                if (!Job.IsShardDone(shard))
-                    pending.TryWrite(shard);
-            }
-            return;
+                JobId = JobId,
+                Dataset = spec.Dataset,
+                Output = store.Describe(),
+                Images = Job.ImagesTotal,
+                Succeeded = Job.ImagesSucceeded,
+                Failed = Job.ImagesFailed,
+                Shards = Job.ShardCount,
+                Parts = parts,
+                Models = processor.Fingerprints(spec),
+                StartedAt = Job.CreatedAt,
+                FinishedAt = finishedAt,
+                Seconds = (finishedAt - (Job.CreatedAt ?? finishedAt)).TotalSeconds,
+            };
+            await store.WriteSuccessAsync(JobId, manifest.ToJson(), CancellationToken.None);
+            await StopAsync(JobState.Succeeded, reason: null);
+            logger.LogInformation("Job {JobId} succeeded: {Succeeded} labeled, {Failed} failed, {Shards} shards", JobId, Job.ImagesSucceeded, Job.ImagesFailed, Job.ShardCount);
         }
-
-        var lister = await listers.CreateAsync(spec.Dataset, CancellationToken.None);
-        var batch = new List<string>(spec.ShardSize);
-        int shardCount = 0;
-        long images = 0;
-        await foreach (var uri in lister.ListAsync(CancellationToken.None))
+        catch (Exception e)
         {
-            batch.Add(uri);
-            if (batch.Count == spec.ShardSize)
-                await EmitShardAsync();
+            logger.LogError(e, "Job {JobId} could not write its success marker", JobId);
+            await StopAsync(JobState.Failed, $"could not write {ResultLayout.SuccessMarker}: {e.Message}");
         }
-        if (batch.Count > 0)
-            await EmitShardAsync();
-
-        Job.ShardCount = shardCount;
-        Job.ImagesTotal = images;
-        Job.PlanningComplete = true;
-        if (images == 0)
-            throw new DatasetNotFoundException($"dataset '{lister.Describe()}' holds no images (looked for {string.Join(", ", ImageFileTypes.All)})");
-        Job.State = JobState.Running;
-        await CheckpointAsync(force: true);
-
-        async Task EmitShardAsync()
+        finally
         {
-            var shard = shardCount;
-            await manifests.WriteAsync(JobId, shard, batch.ToArray(), CancellationToken.None);
-            shardCount++;
-            images += batch.Count;
-            // Progress shows the plan growing; the shard is runnable as soon as its manifest exists.
-            Job.ShardCount = Math.Max(Job.ShardCount, shardCount);
-            Job.ImagesTotal = Math.Max(Job.ImagesTotal, images);
-            batch.Clear();
-            if (!Job.IsShardDone(shard))
-                pending.TryWrite(shard);
+            _finishing = false;
         }
     }
 
-    private async Task RunShardsAsync(JobSpec spec, ChannelReader<int> pending)
+    private async Task StopAsync(JobState final, string? reason)
     {
-        await foreach (var shard in pending.ReadAllAsync())
-        {
-            // The shard runs on the thread pool: decode and inference must not hold the grain's scheduler.
-            var outcome = await Task.Run(() => processor.RunAsync(JobId, shard, spec, CancellationToken.None));
-            Job.MarkShardDone(shard);
-            Job.ImagesSucceeded += outcome.Succeeded;
-            Job.ImagesFailed += outcome.Failed;
-            _imagesThisRun += outcome.Succeeded + outcome.Failed;
-            await CheckpointAsync(force: false);
-        }
+        _planning?.Cancel();
+        _leases.Clear();
+        _rate.Stop();
+        Job.State = final;
+        Job.Reason = reason;
+        Job.FinishedAt = time.GetUtcNow();
+        await CheckpointAsync();
+        Registry.Deactivate(JobId).Ignore();
+        await StopKeepAliveAsync();
     }
 
-    private async Task FinishAsync(JobSpec spec, IResultStore store)
+    private async Task StopKeepAliveAsync()
     {
-        var failedFraction = Job.ImagesTotal == 0 ? 0 : (double)Job.ImagesFailed / Job.ImagesTotal;
-        Job.FinishedAt = DateTimeOffset.UtcNow;
-        if (failedFraction > spec.MaxFailedFraction)
-        {
-            _runClock.Stop();
-            Job.State = JobState.Failed;
-            Job.Reason = $"{Job.ImagesFailed} of {Job.ImagesTotal} images failed ({failedFraction:P1}), over the error budget of {spec.MaxFailedFraction:P1}; see {store.Describe()}/{JobId}/errors/";
-            await CheckpointAsync(force: true);
-            return;
-        }
-
-        var parts = new List<string>();
-        await foreach (var part in store.ListPartsAsync(JobId, CancellationToken.None))
-            parts.Add(part);
-        var manifest = new SuccessManifest
-        {
-            JobId = JobId,
-            Dataset = spec.Dataset,
-            Output = store.Describe(),
-            Images = Job.ImagesTotal,
-            Succeeded = Job.ImagesSucceeded,
-            Failed = Job.ImagesFailed,
-            Shards = Job.ShardCount,
-            Parts = parts,
-            Models = processor.Fingerprints(spec),
-            StartedAt = Job.CreatedAt,
-            FinishedAt = Job.FinishedAt.Value,
-            Seconds = (Job.FinishedAt.Value - (Job.CreatedAt ?? Job.FinishedAt.Value)).TotalSeconds,
-        };
-        await store.WriteSuccessAsync(JobId, manifest.ToJson(), CancellationToken.None);
-        _runClock.Stop();
-        Job.State = JobState.Succeeded;
-        await CheckpointAsync(force: true);
-        logger.LogInformation("Job {JobId} succeeded: {Succeeded} labeled, {Failed} failed, {Shards} shards", JobId, Job.ImagesSucceeded, Job.ImagesFailed, Job.ShardCount);
+        if (await this.GetReminder(KeepAliveReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
     }
 
-    /// <summary>Writes are chained: shard workers interleave at awaits and grain storage allows one write at a time.</summary>
-    private Task CheckpointAsync(bool force)
+    private bool OverErrorBudget(out string reason)
     {
-        if (!force && DateTimeOffset.UtcNow - _lastCheckpoint < runOptions.Value.CheckpointInterval)
-            return Task.CompletedTask;
-        _lastCheckpoint = DateTimeOffset.UtcNow;
+        var spec = Job.Spec!;
+        var fraction = Job.ImagesTotal == 0 ? 0 : (double)Job.ImagesFailed / Job.ImagesTotal;
+        reason = $"{Job.ImagesFailed} of {Job.ImagesTotal} images failed ({fraction:P1}), over the error budget of {spec.MaxFailedFraction:P1}; " +
+                 $"see {results.Create(spec.Output).Describe()}/{JobId}/errors/";
+        return fraction > spec.MaxFailedFraction;
+    }
+
+    /// <summary>Speculate only on real stragglers: well past the typical shard time, and never before the floor.</summary>
+    private TimeSpan SpeculateAfter()
+    {
+        if (_shardSeconds.Count == 0)
+            return Options.SpeculateAfter;
+        var typical = _shardSeconds.Order().ElementAt(_shardSeconds.Count / 2);
+        return TimeSpan.FromSeconds(Math.Max(Options.SpeculateAfter.TotalSeconds, 2 * typical));
+    }
+
+    private Task FlushAsync(CancellationToken cancellationToken) => _dirty ? CheckpointAsync() : Task.CompletedTask;
+
+    /// <summary>Writes are chained: calls interleave at awaits and grain storage allows one write at a time.</summary>
+    private Task CheckpointAsync()
+    {
+        _dirty = false;
         _checkpoint = WriteAfterAsync(_checkpoint);
         return _checkpoint;
     }
@@ -221,28 +367,39 @@ public sealed class JobGrain(
         }
         catch (Exception e)
         {
-            // The caller of that write saw this failure already; this write carries the newer state anyway.
+            // Whoever awaited that write saw the failure; this write carries the newer state anyway.
             logger.LogWarning(e, "An earlier checkpoint of job {JobId} failed", JobId);
         }
         await state.WriteStateAsync();
     }
 
-    private JobStatus Snapshot() => new()
+    private JobStatus Snapshot()
     {
-        JobId = JobId,
-        State = Job.Spec is null ? JobState.NotFound : Job.State,
-        Spec = Job.Spec,
-        ImagesTotal = Job.ImagesTotal,
-        ImagesSucceeded = Job.ImagesSucceeded,
-        ImagesFailed = Job.ImagesFailed,
-        ShardsTotal = Job.ShardCount,
-        ShardsDone = Job.ShardsDone,
-        PlanningComplete = Job.PlanningComplete,
-        StartedAt = Job.StartedAt,
-        FinishedAt = Job.FinishedAt,
-        Reason = Job.Reason,
-        ImagesPerSecond = _runClock.Elapsed.TotalSeconds > 0 ? _imagesThisRun / _runClock.Elapsed.TotalSeconds : 0,
-    };
+        var rate = _rate.ImagesPerSecond;
+        return new JobStatus
+        {
+            JobId = JobId,
+            State = Job.Spec is null ? JobState.NotFound : Job.State,
+            Spec = Job.Spec,
+            ImagesTotal = Job.ImagesTotal,
+            ImagesSucceeded = Job.ImagesSucceeded,
+            ImagesFailed = Job.ImagesFailed,
+            ShardsTotal = Job.ShardCount,
+            ShardsDone = Job.ShardsDone,
+            ShardsLeased = _leases.LeasedCount,
+            ShardsPending = Job.IsActive ? _leases.PendingCount : 0,
+            PlanningComplete = Job.PlanningComplete,
+            StartedAt = Job.StartedAt,
+            FinishedAt = Job.FinishedAt,
+            Reason = Job.Reason,
+            ImagesPerSecond = rate,
+            Eta = Job.IsActive && Job.PlanningComplete && rate > 0
+                ? TimeSpan.FromSeconds((Job.ImagesTotal - Job.ImagesSucceeded - Job.ImagesFailed) / rate)
+                : null,
+        };
+    }
+
+    private SubmitResult Accepted() => new() { Accepted = true, Status = Snapshot() };
 
     private SubmitResult Rejected(Dictionary<string, string> errors) => new()
     {
@@ -254,7 +411,7 @@ public sealed class JobGrain(
     private static string FieldOf(Exception e) => e switch
     {
         DatasetNotFoundException => "dataset",
-        KeyNotFoundException => "model",
+        KeyNotFoundException => "classifier",
         _ => "output",
     };
 }

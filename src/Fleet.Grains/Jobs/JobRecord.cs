@@ -3,14 +3,15 @@ using Fleet.Contracts;
 namespace Fleet.Grains.Jobs;
 
 /// <summary>
-/// What a job persists: its spec, plan size, and a bitmap of done shards plus counters — compact whatever the
-/// number of images, so a checkpoint after every shard stays cheap.
+/// What a job persists: its spec, the planning checkpoint, a bitmap of committed shards and counters — compact
+/// whatever the number of images, so a checkpoint after every commit stays cheap. Leases are not persisted.
 /// </summary>
 [GenerateSerializer, Alias("fleet.JobRecord")]
 public sealed class JobRecord
 {
     [Id(0)] public JobSpec? Spec { get; set; }
     [Id(1)] public JobState State { get; set; }
+    /// <summary>Shards whose manifests are written (the plan so far).</summary>
     [Id(2)] public int ShardCount { get; set; }
     [Id(3)] public bool PlanningComplete { get; set; }
     [Id(4)] public long ImagesTotal { get; set; }
@@ -22,12 +23,19 @@ public sealed class JobRecord
     [Id(10)] public DateTimeOffset? FinishedAt { get; set; }
     [Id(11)] public string? Reason { get; set; }
     [Id(12)] public int ShardsDone { get; set; }
-    [Id(13)] public string? ClassifierSha256 { get; set; }
+    /// <summary>The dataset listing's checkpoint after the last planned shard: planning resumes after it.</summary>
+    [Id(13)] public string? PlanCheckpoint { get; set; }
+    /// <summary>Failed-image counts of the shards that had any (sparse): resume re-opens these shards.</summary>
+    [Id(14)] public Dictionary<int, int> FailedByShard { get; set; } = [];
+
+    public bool IsActive => State is JobState.Planning or JobState.Running;
+
+    public bool AllShardsDone => PlanningComplete && ShardsDone == ShardCount;
 
     public bool IsShardDone(int shard) =>
         shard / 8 < DoneShards.Length && (DoneShards[shard / 8] & (1 << (shard % 8))) != 0;
 
-    public void MarkShardDone(int shard)
+    public void MarkShardDone(int shard, ShardReport report)
     {
         if (shard / 8 >= DoneShards.Length)
         {
@@ -37,5 +45,25 @@ public sealed class JobRecord
         }
         DoneShards[shard / 8] |= (byte)(1 << (shard % 8));
         ShardsDone++;
+        ImagesSucceeded += report.Succeeded;
+        ImagesFailed += report.Failed;
+        if (report.Failed > 0)
+            FailedByShard[shard] = report.Failed;
     }
+
+    /// <summary>Makes a done shard runnable again, taking its images back out of the counters.</summary>
+    public void ReopenShard(int shard)
+    {
+        if (!IsShardDone(shard) || Spec is null)
+            return;
+        DoneShards[shard / 8] &= (byte)~(1 << (shard % 8));
+        ShardsDone--;
+        var failed = FailedByShard.Remove(shard, out var f) ? f : 0;
+        ImagesFailed -= failed;
+        ImagesSucceeded -= ImagesInShard(shard) - failed;
+    }
+
+    /// <summary>Every shard but the last is full.</summary>
+    public long ImagesInShard(int shard) =>
+        shard < ShardCount - 1 || !PlanningComplete ? Spec!.ShardSize : ImagesTotal - (long)Spec!.ShardSize * (ShardCount - 1);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Fleet.Contracts;
 using Fleet.Grains.Jobs;
 using Fleet.Inference.Classification;
@@ -10,8 +11,9 @@ using Fleet.Storage.Shards;
 namespace Fleet.Grains.Labeling;
 
 /// <summary>
-/// Runs one shard end to end: reads its manifest, downloads the images (bounded parallelism, retried),
-/// decodes and classifies them in batches, and commits the shard's part. Plain .NET, off the grain scheduler.
+/// Runs one leased shard: reads its manifest, downloads the images (bounded parallelism, retried) into a bounded
+/// channel, decodes and classifies them in batches as they arrive, and stages the rows under the lease's id.
+/// Downloads overlap decode and inference; the bounded channel keeps memory flat. Plain .NET, off the grain scheduler.
 /// </summary>
 public sealed class ShardProcessor(
     ShardManifestStore manifests,
@@ -36,69 +38,119 @@ public sealed class ShardProcessor(
         ["classifier"] = new(spec.Classifier, catalog.Get(spec.Classifier).Sha256, new Dictionary<string, string> { ["topK"] = spec.TopK.ToString() }),
     };
 
-    public async Task<ShardOutcome> RunAsync(string jobId, int shard, JobSpec spec, CancellationToken cancellationToken)
+    public async Task<ProcessedShard> RunAsync(ShardLease lease, CancellationToken cancellationToken)
     {
         using var activity = FleetMetrics.Activities.StartActivity("shard");
-        activity?.SetTag("fleet.job", jobId);
-        activity?.SetTag("fleet.shard", shard);
+        activity?.SetTag("fleet.job", lease.JobId);
+        activity?.SetTag("fleet.shard", lease.Shard);
         var clock = Stopwatch.StartNew();
+        var spec = lease.Spec;
 
-        var uris = await manifests.ReadAsync(jobId, shard, cancellationToken);
+        var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
         var classifier = await classifiers.GetAsync(spec.Classifier);
         var models = new ResultModels(spec.Classifier, spec.Captioner);
+        var rows = new string?[uris.Count];
+        var errors = new string?[uris.Count];
 
-        var encoded = new byte[uris.Count][];
-        var readErrors = new string?[uris.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, uris.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                try
-                {
-                    encoded[i] = await reader.ReadAsync(uris[i], ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    readErrors[i] = $"read: {e.Message}";
-                }
-            });
-
-        var readable = Enumerable.Range(0, uris.Count).Where(i => readErrors[i] is null).ToArray();
-        var classified = classifier.ClassifyEncoded(readable.Select(i => (ReadOnlyMemory<byte>)encoded[i]).ToArray(), spec.TopK, cancellationToken);
-
-        var rows = new List<string>(uris.Count);
-        var errors = new List<string>();
-        for (var k = 0; k < readable.Length; k++)
+        var downloaded = Channel.CreateBounded<(int Index, byte[] Bytes)>(new BoundedChannelOptions(classifier.BatchSize * 2)
         {
-            var uri = ItemReader.Display(uris[readable[k]]);
-            var result = classified[k];
-            if (result.Succeeded)
-            {
-                rows.Add(new ResultRow
-                {
-                    Uri = uri,
-                    Labels = result.Predictions.Select(p => new ResultLabel(p.Label, p.ClassId, MathF.Round(p.Score, 5))).ToArray(),
-                    Model = models,
-                    Shard = shard,
-                }.ToJson());
-            }
-            else
-            {
-                errors.Add(new ResultRow { Uri = uri, Error = $"decode: {result.Error}", Model = models, Shard = shard }.ToJson());
-            }
-        }
-        for (var i = 0; i < uris.Count; i++)
-        {
-            if (readErrors[i] is { } error)
-                errors.Add(new ResultRow { Uri = ItemReader.Display(uris[i]), Error = error, Model = models, Shard = shard }.ToJson());
-        }
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        // If either stage fails the other must stop too, or a full channel would block the downloads forever.
+        using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var download = DownloadAsync(uris, downloaded.Writer, errors, models, lease.Shard, stages.Token);
+        var label = LabelAsync(classifier, spec, uris, downloaded.Reader, rows, errors, models, lease.Shard, stages.Token);
+        _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        await Task.WhenAll(download, label);
 
-        await results.Create(spec.Output).CommitShardAsync(jobId, shard, rows, errors, cancellationToken);
+        var done = rows.Where(r => r is not null).Select(r => r!).ToArray();
+        var failed = errors.Where(e => e is not null).Select(e => e!).ToArray();
+        var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, cancellationToken);
 
-        metrics.ImagesLabeled.Add(rows.Count);
-        metrics.ImagesFailed.Add(errors.Count);
+        metrics.ImagesLabeled.Add(done.Length);
+        metrics.ImagesFailed.Add(failed.Length);
         metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds);
         activity?.SetTag("fleet.images", uris.Count);
-        return new ShardOutcome(rows.Count, errors.Count);
+        return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length));
     }
+
+    private async Task DownloadAsync(IReadOnlyList<string> uris, ChannelWriter<(int, byte[])> output, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, uris.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    byte[] bytes;
+                    try
+                    {
+                        bytes = await reader.ReadAsync(uris[i], ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        errors[i] = ErrorRow(uris[i], $"read: {e.Message}", models, shard);
+                        return;
+                    }
+                    metrics.QueuedImages.Add(1);
+                    await output.WriteAsync((i, bytes), ct);
+                });
+            output.Complete();
+        }
+        catch (Exception e)
+        {
+            output.Complete(e);
+            throw;
+        }
+    }
+
+    private async Task LabelAsync(ImageClassifier classifier, JobSpec spec, IReadOnlyList<string> uris, ChannelReader<(int Index, byte[] Bytes)> input,
+        string?[] rows, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    {
+        var batch = new List<(int Index, byte[] Bytes)>(classifier.BatchSize);
+        while (await input.WaitToReadAsync(cancellationToken))
+        {
+            while (batch.Count < classifier.BatchSize && input.TryRead(out var item))
+            {
+                batch.Add(item);
+                metrics.QueuedImages.Add(-1);
+            }
+            // Run a full batch, or whatever is there once the downloads have finished.
+            if (batch.Count == classifier.BatchSize || input.Completion.IsCompleted)
+                Classify();
+        }
+        if (batch.Count > 0)
+            Classify();
+
+        void Classify()
+        {
+            using var activity = FleetMetrics.Activities.StartActivity("batch");
+            activity?.SetTag("fleet.images", batch.Count);
+            var results = classifier.ClassifyEncoded(batch.Select(b => (ReadOnlyMemory<byte>)b.Bytes).ToArray(), spec.TopK, cancellationToken);
+            for (var k = 0; k < batch.Count; k++)
+            {
+                var index = batch[k].Index;
+                var result = results[k];
+                if (result.Succeeded)
+                {
+                    rows[index] = new ResultRow
+                    {
+                        Uri = ItemReader.Display(uris[index]),
+                        Labels = result.Predictions.Select(p => new ResultLabel(p.Label, p.ClassId, MathF.Round(p.Score, 5))).ToArray(),
+                        Model = models,
+                        Shard = shard,
+                    }.ToJson();
+                }
+                else
+                {
+                    errors[index] = ErrorRow(uris[index], $"decode: {result.Error}", models, shard);
+                }
+            }
+            batch.Clear();
+        }
+    }
+
+    private static string ErrorRow(string uri, string error, ResultModels models, int shard) =>
+        new ResultRow { Uri = ItemReader.Display(uri), Error = error, Model = models, Shard = shard }.ToJson();
 }

@@ -2,12 +2,13 @@ using System.Net.Sockets;
 using Azure;
 using Polly;
 using Polly.Retry;
+using Polly.Simmy;
 using Polly.Timeout;
 
 namespace Fleet.Storage.Resilience;
 
 /// <summary>
-/// The one retry policy for every storage call: transient faults (5xx, 408, 429, socket and timeout errors)
+/// The one retry policy for every storage call: transient faults (5xx, 408, 429, connection, socket and timeout errors)
 /// are retried with jittered exponential back-off; each attempt has its own timeout.
 /// </summary>
 public static class StorageResilience
@@ -17,7 +18,7 @@ public static class StorageResilience
     public static ResiliencePipeline Create(StorageResilienceOptions? options = null)
     {
         options ??= new StorageResilienceOptions();
-        return new ResiliencePipelineBuilder { Name = PipelineName }
+        var builder = new ResiliencePipelineBuilder { Name = PipelineName }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
@@ -26,15 +27,18 @@ public static class StorageResilience
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
             })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+            .AddTimeout(options.AttemptTimeout);
+        if (options.ChaosFaultRate > 0)
+            builder.AddChaosFault(options.ChaosFaultRate, () => new RequestFailedException(503, "injected storage fault (chaos)"));
+        return builder.Build();
     }
 
     public static bool IsTransient(Exception exception) => exception switch
     {
         RequestFailedException e => e.Status is 0 or 408 or 429 or >= 500,
         TimeoutRejectedException => true,
-        HttpRequestException => true,
+        // No status: the connection failed. With one: only the statuses that can change on a retry.
+        HttpRequestException e => e.StatusCode is null || (int)e.StatusCode is 408 or 429 or >= 500,
         SocketException => true,
         IOException and not FileNotFoundException and not DirectoryNotFoundException => true,
         _ => false,

@@ -13,26 +13,28 @@ namespace Fleet.Storage.Results;
 /// </summary>
 public sealed class BlobResultStore(BlobContainerClient container, string prefix, ResiliencePipeline resilience) : IResultStore
 {
+    private readonly ResiliencePipeline _resilience = resilience;
     private const int BlockSize = 4 * 1024 * 1024;
     private readonly string _prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
 
     public string Describe() => $"{container.Uri.GetLeftPart(UriPartial.Path)}/{_prefix}";
 
-    public async Task CommitShardAsync(string jobId, int shard, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken)
+    public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        var errorName = _prefix + ResultLayout.ErrorPart(jobId, shard);
-        if (errorRows.Count == 0)
-            await resilience.ExecuteAsync(async ct => await container.DeleteBlobIfExistsAsync(errorName, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        else
-            await CommitBlocksAsync(errorName, JsonLines.Encode(errorRows), cancellationToken).ConfigureAwait(false);
-        await CommitBlocksAsync(_prefix + ResultLayout.Part(jobId, shard), JsonLines.Encode(rows), cancellationToken).ConfigureAwait(false);
+        var data = container.GetBlockBlobClient(_prefix + ResultLayout.Part(jobId, shard));
+        var errors = container.GetBlockBlobClient(_prefix + ResultLayout.ErrorPart(jobId, shard));
+        var dataBlocks = await StageBlocksAsync(data, attemptId, JsonLines.Encode(rows), cancellationToken).ConfigureAwait(false);
+        var errorBlocks = errorRows.Count == 0 ? [] : await StageBlocksAsync(errors, attemptId, JsonLines.Encode(errorRows), cancellationToken).ConfigureAwait(false);
+        return new StagedBlocks(this, data, dataBlocks, errors, errorBlocks);
     }
 
     public async Task WriteSuccessAsync(string jobId, string json, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        await CommitBlocksAsync(_prefix + ResultLayout.Success(jobId), Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
+        var blob = container.GetBlockBlobClient(_prefix + ResultLayout.Success(jobId));
+        var blocks = await StageBlocksAsync(blob, Guid.NewGuid(), Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
+        await CommitAsync(blob, blocks, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<string> ListPartsAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -52,39 +54,68 @@ public sealed class BlobResultStore(BlobContainerClient container, string prefix
     {
         await foreach (var part in ListPartsAsync(jobId, cancellationToken).ConfigureAwait(false))
         {
-            var content = await resilience.ExecuteAsync(
+            var content = await _resilience.ExecuteAsync(
                 async ct => (await container.GetBlobClient(_prefix + part).DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content, cancellationToken).ConfigureAwait(false);
             foreach (var line in JsonLines.Decode(content.ToString()))
                 yield return line;
         }
     }
 
-    private async Task CommitBlocksAsync(string name, byte[] content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stages content as uncommitted blocks whose ids carry the attempt id, so attempts never overwrite each other's
+    /// blocks, and a commit by one attempt discards every other attempt's uncommitted blocks (the fence).
+    /// </summary>
+    private async Task<List<string>> StageBlocksAsync(BlockBlobClient blob, Guid attemptId, byte[] content, CancellationToken cancellationToken)
     {
-        var blob = container.GetBlockBlobClient(name);
-        // Block ids are fixed by position so a retried stage overwrites its own block; the commit is the one visible step.
         var ids = new List<string>();
-        for (int offset = 0, index = 0; offset < content.Length || index == 0; offset += BlockSize, index++)
+        for (var offset = 0; offset < content.Length; offset += BlockSize)
         {
-            var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"block-{index:D6}"));
-            ids.Add(id);
+            var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{attemptId:N}-{ids.Count:D6}"));
+            var start = offset;
             var length = Math.Min(BlockSize, content.Length - offset);
-            await resilience.ExecuteAsync(async ct =>
+            await _resilience.ExecuteAsync(async ct =>
             {
-                using var stream = new MemoryStream(content, offset, length, writable: false);
+                using var stream = new MemoryStream(content, start, length, writable: false);
                 await blob.StageBlockAsync(id, stream, cancellationToken: ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
-            if (content.Length == 0)
-                break;
+            ids.Add(id);
         }
-        await resilience.ExecuteAsync(async ct => await blob.CommitBlockListAsync(ids, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return ids;
+    }
+
+    private async Task CommitAsync(BlockBlobClient blob, List<string> blocks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _resilience.ExecuteAsync(async ct => await blob.CommitBlockListAsync(blocks, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "InvalidBlockList")
+        {
+            throw new ShardSupersededException($"{blob.Name}: another attempt committed first and discarded this attempt's blocks", e);
+        }
+    }
+
+    private sealed class StagedBlocks(BlobResultStore store, BlockBlobClient data, List<string> dataBlocks, BlockBlobClient errors, List<string> errorBlocks) : IStagedShard
+    {
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            // Errors first: the data part is the shard's commit point. An empty error list still commits (then
+            // deletes) the error blob, so a slower attempt's staged error blocks are discarded and can never appear.
+            await store.CommitAsync(errors, errorBlocks, cancellationToken).ConfigureAwait(false);
+            if (errorBlocks.Count == 0)
+                await store._resilience.ExecuteAsync(async ct => await errors.DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await store.CommitAsync(data, dataBlocks, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Uncommitted blocks are discarded by the winner's commit, or by the service after a week.
+        public Task DiscardAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await resilience.ExecuteAsync(async ct => await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await _resilience.ExecuteAsync(async ct => await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 403)
         {

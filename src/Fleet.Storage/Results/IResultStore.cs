@@ -8,8 +8,11 @@ public interface IResultStore
 {
     string Describe();
 
-    /// <summary>Commits one shard: its rows and its error rows (an empty list removes an older error part).</summary>
-    Task CommitShardAsync(string jobId, int shard, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes one attempt at a shard (<paramref name="attemptId"/>: unique per attempt, e.g. the lease id) where no reader
+    /// sees it. Several attempts may stage the same shard; the one that commits last is what readers see, whole.
+    /// </summary>
+    Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken);
 
     Task WriteSuccessAsync(string jobId, string json, CancellationToken cancellationToken);
 

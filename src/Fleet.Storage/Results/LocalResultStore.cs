@@ -3,22 +3,31 @@ using Polly;
 
 namespace Fleet.Storage.Results;
 
-/// <summary>Rows in a local folder; each file is written to a temporary name and renamed, so readers never see half a part.</summary>
+/// <summary>
+/// Rows in a local folder. An attempt writes temporary files named after it; committing renames them into place, so
+/// readers never see half a part. (A folder has no fencing like blob block lists: it is for one machine's runs.)
+/// </summary>
 public sealed class LocalResultStore(string root, ResiliencePipeline resilience) : IResultStore
 {
     public string Root { get; } = Path.GetFullPath(root);
 
     public string Describe() => Root;
 
-    public async Task CommitShardAsync(string jobId, int shard, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken)
+    public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken)
     {
-        // Errors first: the data part is the shard's commit point.
-        await ReplaceAsync(ResultLayout.ErrorPart(jobId, shard), errorRows.Count == 0 ? null : JsonLines.Encode(errorRows), cancellationToken).ConfigureAwait(false);
-        await ReplaceAsync(ResultLayout.Part(jobId, shard), JsonLines.Encode(rows), cancellationToken).ConfigureAwait(false);
+        var data = await StageFileAsync(ResultLayout.Part(jobId, shard), attemptId, JsonLines.Encode(rows), cancellationToken).ConfigureAwait(false);
+        var errors = errorRows.Count == 0
+            ? null
+            : await StageFileAsync(ResultLayout.ErrorPart(jobId, shard), attemptId, JsonLines.Encode(errorRows), cancellationToken).ConfigureAwait(false);
+        return new StagedFiles(this, Path.Combine(Root, ResultLayout.Part(jobId, shard)), data, Path.Combine(Root, ResultLayout.ErrorPart(jobId, shard)), errors);
     }
 
-    public Task WriteSuccessAsync(string jobId, string json, CancellationToken cancellationToken) =>
-        ReplaceAsync(ResultLayout.Success(jobId), System.Text.Encoding.UTF8.GetBytes(json), cancellationToken);
+    public async Task WriteSuccessAsync(string jobId, string json, CancellationToken cancellationToken)
+    {
+        var target = Path.Combine(Root, ResultLayout.Success(jobId));
+        var temp = await StageFileAsync(ResultLayout.Success(jobId), Guid.NewGuid(), System.Text.Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, target, overwrite: true);
+    }
 
     public async IAsyncEnumerable<string> ListPartsAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -43,19 +52,41 @@ public sealed class LocalResultStore(string root, ResiliencePipeline resilience)
         }
     }
 
-    private Task ReplaceAsync(string name, byte[]? content, CancellationToken cancellationToken) =>
-        resilience.ExecuteAsync(async ct =>
+    private async Task<string> StageFileAsync(string name, Guid attemptId, byte[] content, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(Root, $"{name}.{attemptId:N}.tmp");
+        await resilience.ExecuteAsync(async ct =>
         {
-            var path = Path.Combine(Root, name);
-            if (content is null)
-            {
-                if (File.Exists(path))
-                    File.Delete(path);
-                return;
-            }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
             await File.WriteAllBytesAsync(temp, content, ct).ConfigureAwait(false);
-            File.Move(temp, path, overwrite: true);
-        }, cancellationToken).AsTask();
+        }, cancellationToken).ConfigureAwait(false);
+        return temp;
+    }
+
+    private sealed class StagedFiles(LocalResultStore store, string dataTarget, string dataTemp, string errorTarget, string? errorTemp) : IStagedShard
+    {
+        public Task CommitAsync(CancellationToken cancellationToken) =>
+            store.Resilience.ExecuteAsync(_ =>
+            {
+                // Errors first: the data part is the shard's commit point.
+                if (errorTemp is not null)
+                    File.Move(errorTemp, errorTarget, overwrite: true);
+                else if (File.Exists(errorTarget))
+                    File.Delete(errorTarget);
+                File.Move(dataTemp, dataTarget, overwrite: true);
+                return ValueTask.CompletedTask;
+            }, cancellationToken).AsTask();
+
+        public Task DiscardAsync(CancellationToken cancellationToken)
+        {
+            foreach (var temp in new[] { dataTemp, errorTemp })
+            {
+                if (temp is not null && File.Exists(temp))
+                    File.Delete(temp);
+            }
+            return Task.CompletedTask;
+        }
+    }
+
+    private ResiliencePipeline Resilience => resilience;
 }

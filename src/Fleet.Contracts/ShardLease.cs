@@ -1,0 +1,17 @@
+namespace Fleet.Contracts;
+
+/// <summary>
+/// Permission for one worker to run one shard until <see cref="ExpiresAt"/> (renewed while it works).
+/// Only the holder of a current lease may commit the shard; a report for an expired or superseded lease is ignored.
+/// </summary>
+[GenerateSerializer, Alias("fleet.ShardLease")]
+public sealed record ShardLease
+{
+    [Id(0)] public required string JobId { get; init; }
+    [Id(1)] public required int Shard { get; init; }
+    [Id(2)] public required Guid LeaseId { get; init; }
+    [Id(3)] public required DateTimeOffset ExpiresAt { get; init; }
+    [Id(4)] public required JobSpec Spec { get; init; }
+    /// <summary>A second lease on a straggling tail shard; whichever copy commits first wins.</summary>
+    [Id(5)] public bool Speculative { get; init; }
+}

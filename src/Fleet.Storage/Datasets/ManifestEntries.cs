@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Fleet.Storage.Datasets;
+
+/// <summary>Turns the text of one manifest entry into an item: an absolute URI, or an "invalid:" item that says why not.</summary>
+internal static class ManifestEntries
+{
+    private const int MaxQuoted = 200;
+
+    public static string Checkpoint(long line) => line.ToString(CultureInfo.InvariantCulture);
+
+    public static DatasetItem Invalid(long line, string reason, string raw) =>
+        DatasetItem.Invalid($"line {Checkpoint(line)}: {reason}: {Quote(raw)}", Checkpoint(line));
+
+    /// <summary>A JSON Lines entry: an object whose "uri" is a string.</summary>
+    public static DatasetItem FromJson(string text, Uri manifest, long line)
+    {
+        string? value;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return Invalid(line, "not a JSON object", text);
+            if (!document.RootElement.TryGetProperty("uri", out var uri))
+                return Invalid(line, "no uri field", text);
+            if (uri.ValueKind != JsonValueKind.String)
+                return Invalid(line, "uri is not a string", text);
+            value = uri.GetString();
+        }
+        catch (JsonException e)
+        {
+            return Invalid(line, $"invalid JSON ({e.Message})", text);
+        }
+        return Resolve(value ?? "", manifest, line);
+    }
+
+    /// <summary>
+    /// An absolute http(s) URI is kept as written (it is the user's identifier in result rows); file URIs and absolute
+    /// paths become file:// URIs; anything else is relative to the manifest's own location.
+    /// </summary>
+    public static DatasetItem Resolve(string value, Uri manifest, long line)
+    {
+        var text = value.Trim();
+        var checkpoint = Checkpoint(line);
+        if (text.Length == 0)
+            return Invalid(line, "empty uri", value);
+
+        if (Path.IsPathFullyQualified(text))
+            return new DatasetItem(new Uri(Path.GetFullPath(text)).AbsoluteUri, checkpoint);
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var absolute))
+        {
+            if (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps)
+                return new DatasetItem(text, checkpoint);
+            if (absolute.IsFile)
+                return new DatasetItem(absolute.AbsoluteUri, checkpoint);
+            return Invalid(line, $"unsupported scheme '{absolute.Scheme}' (use http(s), file or a path)", text);
+        }
+        if (text.Contains("://", StringComparison.Ordinal))
+            return Invalid(line, "unparseable uri", text);
+
+        if (manifest.IsFile)
+        {
+            // Resolved as a path, not a URL reference, so '#', '%' and '?' in file names stay part of the name.
+            var directory = Path.GetDirectoryName(manifest.LocalPath) ?? "/";
+            return new DatasetItem(new Uri(Path.GetFullPath(Path.Combine(directory, text))).AbsoluteUri, checkpoint);
+        }
+        if (!Uri.TryCreate(manifest, text, out var resolved))
+            return Invalid(line, "unparseable relative uri", text);
+        // A SAS manifest's siblings are usually covered by the same (container) SAS; without it they could not be read.
+        if (string.IsNullOrEmpty(resolved.Query) && manifest.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase))
+            resolved = new UriBuilder(resolved) { Query = manifest.Query.TrimStart('?') }.Uri;
+        return new DatasetItem(resolved.AbsoluteUri, checkpoint);
+    }
+
+    private static string Quote(string raw)
+    {
+        var text = raw.Trim();
+        return text.Length <= MaxQuoted ? text : string.Concat(text.AsSpan(0, MaxQuoted), "...");
+    }
+}

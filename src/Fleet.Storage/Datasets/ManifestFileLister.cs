@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using CsvHelper;
+using Polly;
+
+namespace Fleet.Storage.Datasets;
+
+/// <summary>
+/// A dataset that is a manifest file (.txt, .jsonl or .csv) read as a stream from a local path, a blob of the configured
+/// account (with its credential) or any http(s) URL (a plain GET, e.g. a SAS URL). The checkpoint of an item is the
+/// 1-based line where its entry starts; resuming re-reads the manifest and skips lines up to it. Nothing is filtered by
+/// extension, and an entry that names no usable URI becomes an "invalid:" item rather than disappearing.
+/// </summary>
+public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, StorageAccount? account, HttpClient http, ResiliencePipeline resilience)
+    : IDatasetLister
+{
+    private const string UriColumn = "uri";
+
+    /// <summary>Guards against an unclosed quote making the rest of a large manifest one record.</summary>
+    private const int MaxCsvRecordBytes = 1 << 20;
+
+    public Uri Manifest { get; } = manifest;
+
+    public ManifestFormat Format { get; } = format;
+
+    /// <summary>
+    /// True when <paramref name="dataset"/> (a path, file:// or http(s) URI) names a manifest: its path ends in .txt, .jsonl or
+    /// .csv (any case; a URL's query is ignored). <paramref name="location"/> is then its absolute URI.
+    /// </summary>
+    public static bool TryLocate(string dataset, out Uri location, out ManifestFormat format)
+    {
+        location = null!;
+        format = default;
+        if (Uri.TryCreate(dataset, UriKind.Absolute, out var uri) && (uri.IsFile || uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            if (!TryGetFormat(uri.IsFile ? uri.LocalPath : uri.AbsolutePath, out format))
+                return false;
+            location = uri;
+            return true;
+        }
+        if (dataset.Contains("://", StringComparison.Ordinal) || !TryGetFormat(dataset, out format))
+            return false;
+        location = new Uri(Path.GetFullPath(dataset));
+        return true;
+    }
+
+    public static bool TryGetFormat(string path, out ManifestFormat format)
+    {
+        var extension = Path.GetExtension(path);
+        ManifestFormat? found = extension.ToLowerInvariant() switch
+        {
+            ".txt" => ManifestFormat.Text,
+            ".jsonl" => ManifestFormat.JsonLines,
+            ".csv" => ManifestFormat.Csv,
+            _ => null,
+        };
+        format = found.GetValueOrDefault();
+        return found.HasValue;
+    }
+
+    public string Describe() => $"{Display} ({Format} manifest)";
+
+    private string Display => Manifest.IsFile ? Manifest.LocalPath : ItemReader.Display(Manifest.AbsoluteUri);
+
+    public async Task EnsureExistsAsync(CancellationToken cancellationToken)
+    {
+        var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (Format == ManifestFormat.Csv)
+            {
+                var csv = CsvReader.Create(stream, CsvOptions(null), leaveOpen: true);
+                await using (csv.ConfigureAwait(false))
+                    await UriColumnIndexAsync(csv, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<DatasetItem> ListAsync(string? resumeAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var skip = ParseCheckpoint(resumeAfter);
+        var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var items = Format == ManifestFormat.Csv ? ReadCsvAsync(stream, skip, cancellationToken) : ReadLinesAsync(stream, skip, cancellationToken);
+            await foreach (var item in items.ConfigureAwait(false))
+                yield return item;
+        }
+    }
+
+    private async IAsyncEnumerable<DatasetItem> ReadLinesAsync(Stream stream, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        long line = 0;
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
+        {
+            line++;
+            if (line <= skip || string.IsNullOrWhiteSpace(text))
+                continue;
+            if (Format == ManifestFormat.Text)
+            {
+                if (text.AsSpan().TrimStart().StartsWith("#", StringComparison.Ordinal))
+                    continue;
+                yield return ManifestEntries.Resolve(text, Manifest, line);
+            }
+            else
+            {
+                yield return ManifestEntries.FromJson(text, Manifest, line);
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<DatasetItem> ReadCsvAsync(Stream stream, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Keyed by the line a record starts on, which both the report and the reader give.
+        var malformed = new Dictionary<long, CsvMalformedReason>();
+        var csv = CsvReader.Create(stream, CsvOptions(record => malformed.TryAdd(record.LineNumber, record.Reason)), leaveOpen: true);
+        await using (csv.ConfigureAwait(false))
+        {
+            var column = await UriColumnIndexAsync(csv, cancellationToken).ConfigureAwait(false);
+            while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var line = csv.LineNumber;
+                var bad = malformed.Remove(line, out var reason);
+                if (line <= skip)
+                    continue;
+                if (bad)
+                    yield return ManifestEntries.Invalid(line, $"malformed CSV ({reason})", Encoding.UTF8.GetString(csv.RawRecord));
+                else if (csv.IsEmpty(column))
+                    yield return ManifestEntries.Invalid(line, "no uri field", Encoding.UTF8.GetString(csv.RawRecord));
+                else
+                    yield return ManifestEntries.Resolve(csv.GetString(column), Manifest, line);
+            }
+        }
+    }
+
+    private static CsvReaderOptions CsvOptions(Action<CsvMalformedRecord>? onMalformed) => new()
+    {
+        Separator = ',',
+        HasHeader = true,
+        TrackLineNumbers = true,
+        SkipEmptyLines = true,
+        MaxRecordSize = MaxCsvRecordBytes,
+        OnMalformedRecord = onMalformed,
+    };
+
+    private async Task<int> UriColumnIndexAsync(CsvReader csv, CancellationToken cancellationToken)
+    {
+        await csv.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!csv.TryGetFieldIndex(UriColumn, out var index))
+        {
+            var header = csv.Headers.Count == 0 ? "it is empty" : $"its header is {string.Join(",", csv.Headers)}";
+            throw new DatasetNotFoundException($"manifest '{Display}' has no '{UriColumn}' column ({header})");
+        }
+        return index;
+    }
+
+    private static long ParseCheckpoint(string? checkpoint)
+    {
+        if (checkpoint is null)
+            return 0;
+        if (!long.TryParse(checkpoint, NumberStyles.None, CultureInfo.InvariantCulture, out var line))
+            throw new ArgumentException($"'{checkpoint}' is not a checkpoint of a manifest listing (expected a line number).", nameof(checkpoint));
+        return line;
+    }
+
+    /// <summary>Opens the manifest for one sequential read; only opening is retried, the stream is read once.</summary>
+    private async Task<Stream> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (Manifest.IsFile)
+        {
+            var path = Manifest.LocalPath;
+            if (!File.Exists(path))
+            {
+                throw new DatasetNotFoundException(Directory.Exists(path)
+                    ? $"manifest '{path}' is a folder, not a file"
+                    : $"manifest '{path}' does not exist");
+            }
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+
+        if (AccountBlobs.TryGet(account, Manifest, out var blob))
+        {
+            try
+            {
+                return await resilience.ExecuteAsync(
+                    async ct => await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), ct).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 403 or 401)
+            {
+                throw new DatasetNotFoundException(e.Status == 404
+                    ? $"manifest '{Display}' does not exist"
+                    : $"manifest '{Display}' refused access ({e.Status}): {e.ErrorCode}", e);
+            }
+        }
+
+        var response = await resilience.ExecuteAsync(async ct =>
+        {
+            var r = await http.GetAsync(Manifest, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            if (r.IsSuccessStatusCode || !IsTransient(r.StatusCode))
+                return r;
+            r.Dispose();
+            throw new HttpRequestException($"GET {Display} failed: {(int)r.StatusCode} {r.ReasonPhrase}", null, r.StatusCode);
+        }, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw new DatasetNotFoundException(response.StatusCode == HttpStatusCode.NotFound
+                    ? $"manifest '{Display}' does not exist (404)"
+                    : $"manifest '{Display}' could not be read: {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+        }
+        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or >= 500;
+}

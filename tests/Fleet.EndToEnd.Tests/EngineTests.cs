@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Fleet.Contracts;
+using Fleet.Storage;
+using Fleet.Storage.Datasets;
+using Fleet.Storage.Resilience;
+using Fleet.Storage.Results;
+using Fleet.Storage.Samples;
+using Fleet.Storage.Verification;
+using Fleet.Testing;
+using Xunit.Abstractions;
+
+namespace Fleet.EndToEnd.Tests;
+
+/// <summary>The distributed engine on a real 3-silo cluster over Azurite: leases, failures, restarts, faults.</summary>
+public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+
+    private async Task<VerificationReport> VerifyAsync(string dataset, string outputUri, string jobId)
+    {
+        var account = new StorageAccount(azurite.ConnectionString);
+        var resilience = StorageResilience.Create();
+        var listers = new DatasetListerFactory(account, new SampleDatasetResolver(SampleDatasetCatalog.LoadDefault(), new SampleDatasetOptions(), new HttpClient()), resilience, new HttpClient());
+        return await DatasetVerifier.VerifyAsync(await listers.CreateAsync(dataset, default), new ResultStoreFactory(account, resilience).Create(outputUri), jobId, default);
+    }
+
+    private string BlobOutput() => $"{azurite.Instance.BlobEndpoint}/out-{Guid.NewGuid():N}";
+
+    private static void AssertExactlyOnce(VerificationReport report, long images)
+    {
+        Assert.True(report.IsExactlyOnce, $"missing {report.MissingCount} ({string.Join(", ", report.Missing)}), duplicated {report.DuplicatedCount} ({string.Join(", ", report.Duplicated)}), unexpected {report.UnexpectedCount}");
+        Assert.Equal(images, report.DatasetImages);
+        Assert.Equal(images, report.Rows);
+    }
+
+    [Fact]
+    public async Task Three_hundred_photos_on_three_silos_end_in_exactly_one_row_each()
+    {
+        var dataset = SamplePhotoSet.Create(copies: 3);
+        var outputUri = BlobOutput();
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3);
+
+        await cluster.SubmitAsync("three-hundred", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 16 });
+        var status = await cluster.WaitAsync("three-hundred", Timeout);
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        Assert.Equal((300, 300, 0, 19), (status.ImagesTotal, status.ImagesSucceeded, status.ImagesFailed, status.ShardsTotal));
+        AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "three-hundred"), 300);
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_mid_job_still_ends_with_exactly_one_row_per_image()
+    {
+        var dataset = SamplePhotoSet.Create(copies: 3);
+        var outputUri = BlobOutput();
+        using var meter = new ProcessedImagesMeter();
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3);
+        await cluster.SubmitAsync("kill-one", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 10 });
+        var before = await cluster.WaitAsync("kill-one", Timeout, s => s.ShardsDone >= 5);
+
+        var killedAt = Stopwatch.StartNew();
+        await cluster.KillSiloAsync(cluster.Silos[1]);
+        var recovered = await cluster.WaitAsync("kill-one", Timeout, s => s.ShardsDone > before.ShardsDone + 3 || s.State.IsTerminal());
+        var recovery = killedAt.Elapsed;
+        var status = await cluster.WaitAsync("kill-one", Timeout);
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "kill-one"), 300);
+        output.WriteLine($"silo killed after {before.ShardsDone} shards; 3 more shards committed {recovery.TotalSeconds:0.0} s later (at {recovered.ShardsDone}); " +
+                         $"images run through the model: {meter.Images} for 300 images ({meter.Images - 300} re-processed)");
+    }
+
+    [Fact]
+    public async Task A_cluster_stopped_mid_job_is_resumed_by_a_new_cluster_without_reprocessing_committed_shards()
+    {
+        var dataset = SamplePhotoSet.Create(copies: 2);
+        var outputUri = BlobOutput();
+        var serviceId = $"restart-{Guid.NewGuid():N}"[..16];
+        await using (var first = await FleetCluster.StartAsync(azurite.Instance, silos: 3, serviceId: serviceId))
+        {
+            await first.SubmitAsync("restart", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 10 });
+            await first.WaitAsync("restart", Timeout, s => s.ShardsDone >= 6);
+            await first.StopAllAsync();
+        }
+
+        using var meter = new ProcessedImagesMeter();
+        // The new cluster's first silo runs no worker, so the job's checkpoint can be read before any work starts.
+        // No speculation here either, so every image the new cluster runs is one the checkpoint did not have.
+        await using var second = await FleetCluster.StartAsync(azurite.Instance, silos: 1, new Dictionary<string, string?>
+        {
+            ["Fleet:Jobs:SpeculateAfter"] = "01:00:00",
+            ["Fleet:Worker:Enabled"] = "false",
+        }, serviceId);
+        var onRestart = await second.Client.GetGrain<IJobGrain>("restart").GetStatus();
+        Assert.Equal(0, meter.Images);
+        await second.StartSiloAsync(new Dictionary<string, string?> { ["Fleet:Worker:Enabled"] = "true" });
+        await second.StartSiloAsync(new Dictionary<string, string?> { ["Fleet:Worker:Enabled"] = "true" });
+        var status = await second.WaitAsync("restart", Timeout);
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "restart"), 200);
+        // The first cluster saw at least 6 shards done; the checkpoint (every 0.5 s) may trail it by the last few.
+        Assert.True(onRestart.ShardsDone >= 3, $"the checkpoint kept {onRestart.ShardsDone} shards");
+        // The new cluster runs only the shards the checkpoint does not record as committed.
+        Assert.Equal(200 - onRestart.ImagesDone, meter.Images);
+        output.WriteLine($"restarted with {onRestart.ShardsDone}/20 shards recorded done; the new cluster ran {meter.Images} images");
+    }
+
+    [Fact]
+    public async Task Injected_storage_faults_are_retried_and_lose_nothing()
+    {
+        var dataset = SamplePhotoSet.Create(copies: 1);
+        var outputUri = BlobOutput();
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3, new Dictionary<string, string?>
+        {
+            ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0.2",
+            ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:00.010",
+            ["Fleet:Storage:Resilience:MaxRetryAttempts"] = "8",
+        });
+
+        await cluster.SubmitAsync("chaos", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 10 });
+        var status = await cluster.WaitAsync("chaos", Timeout);
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        Assert.Equal(0, status.ImagesFailed);
+        AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "chaos"), 100);
+    }
+
+    [Fact]
+    public async Task A_lease_that_expires_while_its_holder_is_still_working_cannot_produce_a_duplicate()
+    {
+        var dataset = SamplePhotoSet.Create(copies: 1, perCopy: 40);
+        var outputUri = BlobOutput();
+        // A short lease that no worker renews in time: every shard's first holder loses it mid-work, so other
+        // workers (and the late holder) race for the same shard; only one commit per shard may count.
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3, new Dictionary<string, string?>
+        {
+            ["Fleet:Jobs:LeaseDuration"] = "00:00:00.300",
+            ["Fleet:Worker:RenewInterval"] = "00:01:00",
+            ["Fleet:Jobs:MaxShardAttempts"] = "1000",
+        });
+
+        await cluster.SubmitAsync("stale", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 8 });
+        var status = await cluster.WaitAsync("stale", Timeout);
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        Assert.Equal(40, status.ImagesSucceeded);
+        AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "stale"), 40);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_leasing_and_the_job_stays_cancelled()
+    {
+        var dataset = SamplePhotoSet.Create(copies: 3);
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 2);
+        await cluster.SubmitAsync("cancel", new JobSpec { Dataset = dataset, Output = BlobOutput(), ShardSize = 10 });
+        await cluster.WaitAsync("cancel", Timeout, s => s.ShardsDone >= 2);
+
+        var cancelled = await cluster.Client.GetGrain<IJobGrain>("cancel").Cancel();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var later = await cluster.Client.GetGrain<IJobGrain>("cancel").GetStatus();
+
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        Assert.Equal(JobState.Cancelled, later.State);
+        Assert.Equal(cancelled.ShardsDone, later.ShardsDone);
+        Assert.True(later.ShardsDone < later.ShardsTotal);
+        Assert.Null(await cluster.Client.GetGrain<IJobGrain>("cancel").LeaseShard("probe"));
+    }
+
+    [Fact]
+    public async Task Over_the_error_budget_the_job_fails_and_resume_retries_the_failed_shards()
+    {
+        var dataset = SamplePhotos.Folder(12, ("bad-1.jpg", SamplePhotos.CorruptJpeg()), ("bad-2.jpg", SamplePhotos.CorruptJpeg()));
+        var outputUri = BlobOutput();
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 2);
+
+        await cluster.SubmitAsync("budget", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 4, MaxFailedFraction = 0.1 });
+        var failed = await cluster.WaitAsync("budget", Timeout);
+
+        Assert.Equal(JobState.Failed, failed.State);
+        Assert.Contains("error budget", failed.Reason);
+        var resumed = await cluster.Client.GetGrain<IJobGrain>("budget").Resume();
+        Assert.True(resumed.Accepted, resumed.Status.Reason);
+        var again = await cluster.WaitAsync("budget", Timeout);
+        // The images are still corrupt, so the job fails again. It stops as soon as the budget is certainly exceeded,
+        // so some shards may not have run; but nothing is ever written twice or outside the dataset.
+        Assert.Equal(JobState.Failed, again.State);
+        Assert.Equal(2, again.ImagesFailed);
+        var report = await VerifyAsync(dataset, outputUri, "budget");
+        Assert.Equal((0, 0), (report.DuplicatedCount, report.UnexpectedCount));
+        Assert.Equal(2, report.ErrorRows);
+        var finished = await cluster.Client.GetGrain<IJobGrain>("budget").Cancel();
+        Assert.Equal(JobState.Failed, finished.State);
+    }
+
+    [Fact]
+    public async Task Two_jobs_at_once_both_finish_sharing_the_fleet()
+    {
+        var first = SamplePhotoSet.Create(copies: 1);
+        var second = SamplePhotoSet.Create(copies: 1);
+        var outputUri = BlobOutput();
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3);
+
+        await cluster.SubmitAsync("job-a", new JobSpec { Dataset = first, Output = outputUri, ShardSize = 10 });
+        await cluster.SubmitAsync("job-b", new JobSpec { Dataset = second, Output = outputUri, ShardSize = 10 });
+        var midway = await cluster.WaitAsync("job-a", Timeout, s => s.ShardsDone >= 4 || s.State.IsTerminal());
+        var otherMidway = await cluster.Client.GetGrain<IJobGrain>("job-b").GetStatus();
+        var a = await cluster.WaitAsync("job-a", Timeout);
+        var b = await cluster.WaitAsync("job-b", Timeout);
+
+        Assert.Equal((JobState.Succeeded, JobState.Succeeded), (a.State, b.State));
+        Assert.True(otherMidway.ShardsDone > 0, "the second job got no work while the first ran");
+        AssertExactlyOnce(await VerifyAsync(first, outputUri, "job-a"), 100);
+        AssertExactlyOnce(await VerifyAsync(second, outputUri, "job-b"), 100);
+        output.WriteLine($"when job-a had {midway.ShardsDone} shards done, job-b had {otherMidway.ShardsDone}");
+    }
+}

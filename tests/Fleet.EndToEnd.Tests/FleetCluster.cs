@@ -1,0 +1,168 @@
+using Azure.Data.Tables;
+using Fleet.Contracts;
+using Fleet.Silo;
+using Fleet.Storage.Azurite;
+using Fleet.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Fleet.EndToEnd.Tests;
+
+/// <summary>
+/// A real Orleans cluster of Fleet silos in this process (the production hosting code), clustered through Azurite's
+/// tables so any silo can die, plus a separate client. Silos can be killed, stopped and replaced by new ones.
+/// </summary>
+public sealed class FleetCluster : IAsyncDisposable
+{
+    private readonly AzuriteInstance _azurite;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly List<IHost> _silos = [];
+    private IHost? _client;
+
+    public FleetCluster(AzuriteInstance azurite, string serviceId, string clusterId, IDictionary<string, string?>? settings = null)
+    {
+        _azurite = azurite;
+        ServiceId = serviceId;
+        ClusterId = clusterId;
+        _settings = new Dictionary<string, string?>
+        {
+            // Short leases and fast failure detection, so tests see recovery in seconds, not minutes.
+            ["Fleet:Jobs:LeaseDuration"] = "00:00:05",
+            ["Fleet:Jobs:SpeculateAfter"] = "00:00:04",
+            ["Fleet:Jobs:CheckpointInterval"] = "00:00:00.500",
+            ["Fleet:Worker:Capacity"] = "2",
+            ["Fleet:Worker:PollInterval"] = "00:00:00.100",
+            ["Fleet:Inference:IntraOpThreads"] = "1",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            _settings[key] = value;
+    }
+
+    /// <summary>Scopes grain state and reminders: a new cluster with the same service id carries on the same jobs.</summary>
+    public string ServiceId { get; }
+
+    public string ClusterId { get; }
+
+    public IReadOnlyList<IHost> Silos => _silos;
+
+    public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
+
+    public static async Task<FleetCluster> StartAsync(AzuriteInstance azurite, int silos, IDictionary<string, string?>? settings = null, string? serviceId = null)
+    {
+        Environment.SetEnvironmentVariable("FLEET_MODEL_MIRROR", TestPaths.ModelMirror);
+        var cluster = new FleetCluster(azurite, serviceId ?? $"svc-{Guid.NewGuid():N}"[..16], $"cluster-{Guid.NewGuid():N}"[..20], settings);
+        for (var i = 0; i < silos; i++)
+            await cluster.StartSiloAsync();
+        await cluster.StartClientAsync();
+        return cluster;
+    }
+
+    public async Task<IHost> StartSiloAsync(IDictionary<string, string?>? extraSettings = null)
+    {
+        var ports = FreePorts.Take(2);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(_settings);
+        if (extraSettings is not null)
+            builder.Configuration.AddInMemoryCollection(extraSettings);
+        builder.AddFleetSilo(new FleetSiloOptions
+        {
+            StorageConnectionString = _azurite.ConnectionString,
+            Clustering = SiloClustering.AzureTable,
+            ClusterId = ClusterId,
+            ServiceId = ServiceId,
+            AdvertisedIPAddress = "127.0.0.1",
+            SiloPort = ports[0],
+            GatewayPort = ports[1],
+        });
+        builder.Services.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 2;
+            o.NumVotesForDeathDeclaration = 1;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+        });
+        // A silo declared dead must not take the whole test process down with it (Orleans' default fails fast).
+        builder.Services.AddSingleton<IFatalErrorHandler, LoggingFatalErrorHandler>();
+        var host = builder.Build();
+        await host.StartAsync();
+        _silos.Add(host);
+        return host;
+    }
+
+    /// <summary>Stops a silo without any graceful hand-over, as a crash would (its leases must expire elsewhere).</summary>
+    public async Task KillSiloAsync(IHost silo)
+    {
+        _silos.Remove(silo);
+        await silo.StopAsync(new CancellationToken(canceled: true));
+        silo.Dispose();
+    }
+
+    /// <summary>Stops every silo (and the client), as when a whole fleet is shut down mid-job.</summary>
+    public async Task StopAllAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.StopAsync();
+            _client.Dispose();
+            _client = null;
+        }
+        foreach (var silo in _silos.ToArray())
+        {
+            _silos.Remove(silo);
+            await silo.StopAsync(new CancellationToken(canceled: true));
+            silo.Dispose();
+        }
+    }
+
+    public async Task<JobStatus> SubmitAsync(string jobId, JobSpec spec)
+    {
+        var result = await Client.GetGrain<IJobGrain>(jobId).Submit(spec);
+        Assert.True(result.Accepted, result.Status.Reason);
+        return result.Status;
+    }
+
+    public async Task<JobStatus> WaitAsync(string jobId, TimeSpan? timeout = null, Func<JobStatus, bool>? until = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        until ??= s => s.State.IsTerminal();
+        while (true)
+        {
+            try
+            {
+                var status = await Client.GetGrain<IJobGrain>(jobId).GetStatus();
+                if (until(status))
+                    return status;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !cts.IsCancellationRequested)
+            {
+                // The job's silo may have just died; the next call re-activates it elsewhere.
+            }
+            await Task.Delay(100, cts.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAllAsync();
+
+    private async Task StartClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(_azurite.ConnectionString));
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = ClusterId;
+                o.ServiceId = ServiceId;
+            });
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        });
+        _client = builder.Build();
+        await _client.StartAsync();
+    }
+}
