@@ -24,6 +24,31 @@ public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         Assert.Equal(2, summary.GetProperty("shards").GetInt32());
         Assert.True(summary.GetProperty("seconds").GetDouble() > 0);
         Assert.Equal(6, File.ReadLines(Path.Combine(output, "cli-json", "part-000000.jsonl")).Count() + File.ReadLines(Path.Combine(output, "cli-json", "part-000001.jsonl")).Count());
+
+        var verified = await FleetCli.RunAsync(folder, Storage, "verify", "cli-json", "--dataset", folder, "--out", output, "--json");
+        Assert.True(verified.ExitCode == 0, verified.StandardOutput + verified.StandardError);
+        var report = JsonDocument.Parse(verified.StandardOutput).RootElement;
+        Assert.Equal((6, 6, 0, 0), (report.GetProperty("datasetImages").GetInt32(), report.GetProperty("rows").GetInt32(),
+            report.GetProperty("missingCount").GetInt32(), report.GetProperty("duplicatedCount").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Verify_reports_missing_and_duplicated_images_and_exits_nonzero()
+    {
+        var folder = SamplePhotos.Folder(3);
+        var output = TestPaths.NewTempFolder("cli-verify");
+        var uris = Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(f => new Uri(f).AbsoluteUri).ToArray();
+        Directory.CreateDirectory(Path.Combine(output, "hand"));
+        // Two rows for the first photo, none for the last.
+        await File.WriteAllLinesAsync(Path.Combine(output, "hand", "part-000000.jsonl"),
+            uris.Take(2).Append(uris[0]).Select(u => $"{{\"uri\":\"{u}\",\"model\":{{\"classifier\":\"x\"}},\"shard\":0}}"));
+
+        var result = await FleetCli.RunAsync(folder, null, "verify", "hand", "--dataset", folder, "--out", output);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("1 missing, 1 duplicated", result.StandardOutput);
+        Assert.Contains($"missing: {uris[2]}", result.StandardOutput);
+        Assert.Contains($"duplicated: {uris[0]}", result.StandardOutput);
     }
 
     [Fact]

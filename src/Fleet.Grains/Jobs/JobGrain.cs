@@ -217,6 +217,8 @@ public sealed class JobGrain(
     private async Task PlanAsync(CancellationToken cancellationToken)
     {
         var spec = Job.Spec!;
+        using var activity = FleetMetrics.Activities.StartActivity("plan");
+        activity?.SetTag("fleet.job", JobId);
         try
         {
             var lister = await listers.CreateAsync(spec.Dataset, cancellationToken);

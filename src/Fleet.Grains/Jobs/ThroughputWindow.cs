@@ -7,13 +7,30 @@ public sealed class ThroughputWindow(TimeProvider time)
 
     private readonly Queue<(DateTimeOffset At, long Images)> _samples = new();
     private DateTimeOffset? _started;
+    private long _runImages;
+    private double _finalRate;
 
-    public void Start() => _started = time.GetUtcNow();
+    public void Start()
+    {
+        _started = time.GetUtcNow();
+        _runImages = 0;
+        _samples.Clear();
+    }
 
-    public void Stop() => _started = null;
+    /// <summary>Freezes the rate at the run's average, so a finished job reports how fast it went.</summary>
+    public void Stop()
+    {
+        if (_started is { } started)
+        {
+            var seconds = (time.GetUtcNow() - started).TotalSeconds;
+            _finalRate = seconds > 0 ? _runImages / seconds : 0;
+        }
+        _started = null;
+    }
 
     public void Add(long images)
     {
+        _runImages += images;
         _samples.Enqueue((time.GetUtcNow(), images));
         Trim();
     }
@@ -23,7 +40,7 @@ public sealed class ThroughputWindow(TimeProvider time)
         get
         {
             if (_started is null)
-                return 0;
+                return _finalRate;
             Trim();
             var now = time.GetUtcNow();
             var span = now - (now - _started.Value < Window ? _started.Value : now - Window);
