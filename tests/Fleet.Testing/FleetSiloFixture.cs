@@ -1,12 +1,12 @@
 using Fleet.Contracts;
 using Fleet.Silo;
 using Fleet.Storage.Azurite;
-using Fleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
-namespace Fleet.EndToEnd.Tests;
+namespace Fleet.Testing;
 
 /// <summary>Azurite plus one real Fleet silo (the same hosting code the CLI and Fleet.Silo use), shared by a test class.</summary>
 public sealed class FleetSiloFixture : IAsyncLifetime
@@ -18,11 +18,15 @@ public sealed class FleetSiloFixture : IAsyncLifetime
 
     public IClusterClient Client => _host!.Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>The silo's gateway, for clients in other hosts (the API).</summary>
+    public int GatewayPort { get; private set; }
+
     public async Task InitializeAsync()
     {
         Environment.SetEnvironmentVariable("FLEET_MODEL_MIRROR", TestPaths.ModelMirror);
         await _azurite.InitializeAsync();
         var ports = FreePorts.Take(2);
+        GatewayPort = ports[1];
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.AddFleetSilo(new FleetSiloOptions

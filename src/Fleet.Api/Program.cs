@@ -1,0 +1,24 @@
+using Fleet.Api.Jobs;
+using Fleet.Api.Orleans;
+using Fleet.Api.Security;
+using Fleet.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddFleetLogging();
+builder.AddFleetClient();
+builder.Services.AddOptions<ApiKeyOptions>()
+    .Configure<IConfiguration>((o, config) => o.Key = config["Fleet:Api:Key"] ?? config["FLEET_API_KEY"] ?? o.Key)
+    .ValidateDataAnnotations()
+    .ValidateOnStart();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapHealthChecks("/health");
+app.MapHealthChecks("/alive");
+app.MapJobs();
+app.Run();

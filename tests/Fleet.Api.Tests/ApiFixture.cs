@@ -1,0 +1,44 @@
+using Fleet.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Api.Tests;
+
+/// <summary>A real silo on Azurite, and the real API (in memory) connected to it through the silo's gateway.</summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string Key = "test-key-0123456789abcdef";
+
+    private readonly FleetSiloFixture _silo = new();
+    private WebApplicationFactory<ApiAssembly>? _api;
+
+    public FleetSiloFixture Silo => _silo;
+
+    public async Task InitializeAsync()
+    {
+        await _silo.InitializeAsync();
+        _api = new WebApplicationFactory<ApiAssembly>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Fleet:Client:Clustering", "Localhost");
+            web.UseSetting("Fleet:Client:GatewayPort", _silo.GatewayPort.ToString());
+            web.UseSetting("Fleet:Api:Key", Key);
+            web.ConfigureLogging(logging => logging.ClearProviders());
+        });
+    }
+
+    public HttpClient Client(string? key = Key)
+    {
+        var client = _api!.CreateClient();
+        if (key is not null)
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_api is not null)
+            await _api.DisposeAsync();
+        await _silo.DisposeAsync();
+    }
+}

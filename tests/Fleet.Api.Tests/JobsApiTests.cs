@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.Contracts;
+using Fleet.Testing;
+
+namespace Fleet.Api.Tests;
+
+public sealed class JobsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private static object Spec(string dataset, string output, string? jobId = null) => new { jobId, dataset, output, shardSize = 4 };
+
+    private static string PhotoFolder(int count)
+    {
+        var folder = TestPaths.NewTempFolder("api-photos");
+        foreach (var photo in Directory.GetFiles(TestPaths.ImageNetSample).Order(StringComparer.Ordinal).Take(count))
+            File.Copy(photo, Path.Combine(folder, Path.GetFileName(photo)));
+        return folder;
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-key-0123456789abcdef")]
+    public async Task Mutating_endpoints_without_the_right_key_are_401(string? key)
+    {
+        var client = api.Client(key);
+
+        var submit = await client.PostAsJsonAsync("/jobs", Spec(TestPaths.ImageNetSample, TestPaths.NewTempFolder("out")));
+        var resume = await client.PostAsync("/jobs/any/resume", null);
+        var cancel = await client.PostAsync("/jobs/any/cancel", null);
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], new[] { submit.StatusCode, resume.StatusCode, cancel.StatusCode });
+        Assert.Equal("application/problem+json", submit.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_malformed_spec_is_400_problem_details_naming_the_field()
+    {
+        var response = await api.Client().PostAsJsonAsync("/jobs", new { dataset = TestPaths.ImageNetSample, output = "", shardSize = 0 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("shardSize", out _), problem.ToString());
+        Assert.True(errors.TryGetProperty("output", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_dataset_that_does_not_exist_is_400_naming_the_dataset()
+    {
+        var response = await api.Client().PostAsJsonAsync("/jobs", Spec("/no/such/folder", TestPaths.NewTempFolder("out")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("does not exist", problem.GetProperty("errors").GetProperty("dataset")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_jobs_are_404()
+    {
+        var client = api.Client();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/jobs/nobody")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/jobs/nobody/resume", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/jobs/nobody/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_submitted_job_runs_to_the_end_its_events_stream_and_resuming_it_then_is_409()
+    {
+        var client = api.Client();
+        var submit = await client.PostAsJsonAsync("/jobs", Spec(PhotoFolder(6), TestPaths.NewTempFolder("out"), "api-full"));
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        Assert.Equal("/jobs/api-full", submit.Headers.Location?.ToString());
+
+        // The event stream ends by itself when the job ends; its last event is the final status.
+        var events = await client.GetStringAsync("/jobs/api-full/events");
+        var last = events.Split('\n').Last(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+        var final = JsonSerializer.Deserialize<JobStatus>(last, Json)!;
+        Assert.Equal(JobState.Succeeded, final.State);
+        Assert.Equal(6, final.ImagesSucceeded);
+        Assert.Contains("event: status", events);
+
+        var status = await client.GetFromJsonAsync<JobStatus>("/jobs/api-full", Json);
+        Assert.Equal(JobState.Succeeded, status!.State);
+        var list = await client.GetFromJsonAsync<JobStatus[]>("/jobs", Json);
+        Assert.Contains(list!, j => j.JobId == "api-full");
+
+        var resume = await client.PostAsync("/jobs/api-full/resume", null);
+        Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
+        Assert.Contains("already succeeded", await resume.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_and_health_are_served_without_a_key()
+    {
+        var client = api.Client(key: null);
+
+        var openApi = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var health = await client.GetAsync("/health");
+
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/jobs", out _));
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/jobs/{id}/resume", out _));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+}
