@@ -6,4 +6,6 @@ var root = new RootCommand("fleet: label and caption large image datasets on an 
     RunCommand.Create(),
     VerifyCommand.Create(),
 };
+foreach (var command in RemoteCommands.Create())
+    root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

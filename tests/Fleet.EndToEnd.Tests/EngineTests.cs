@@ -53,7 +53,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
     {
         var dataset = SamplePhotoSet.Create(copies: 3);
         var outputUri = BlobOutput();
-        using var meter = new ProcessedImagesMeter();
+        using var meter = new FleetCounter("fleet.images.labeled", "fleet.images.failed");
         await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3);
         await cluster.SubmitAsync("kill-one", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 10 });
         var before = await cluster.WaitAsync("kill-one", Timeout, s => s.ShardsDone >= 5);
@@ -67,7 +67,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         Assert.Equal(JobState.Succeeded, status.State);
         AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "kill-one"), 300);
         output.WriteLine($"silo killed after {before.ShardsDone} shards; 3 more shards committed {recovery.TotalSeconds:0.0} s later (at {recovered.ShardsDone}); " +
-                         $"images run through the model: {meter.Images} for 300 images ({meter.Images - 300} re-processed)");
+                         $"images run through the model: {meter.Total} for 300 images ({meter.Total - 300} re-processed)");
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
             await first.StopAllAsync();
         }
 
-        using var meter = new ProcessedImagesMeter();
+        using var meter = new FleetCounter("fleet.images.labeled", "fleet.images.failed");
         // The new cluster's first silo runs no worker, so the job's checkpoint can be read before any work starts.
         // No speculation here either, so every image the new cluster runs is one the checkpoint did not have.
         await using var second = await FleetCluster.StartAsync(azurite.Instance, silos: 1, new Dictionary<string, string?>
@@ -92,7 +92,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
             ["Fleet:Worker:Enabled"] = "false",
         }, serviceId);
         var onRestart = await second.Client.GetGrain<IJobGrain>("restart").GetStatus();
-        Assert.Equal(0, meter.Images);
+        Assert.Equal(0, meter.Total);
         await second.StartSiloAsync(new Dictionary<string, string?> { ["Fleet:Worker:Enabled"] = "true" });
         await second.StartSiloAsync(new Dictionary<string, string?> { ["Fleet:Worker:Enabled"] = "true" });
         var status = await second.WaitAsync("restart", Timeout);
@@ -102,8 +102,8 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         // The first cluster saw at least 6 shards done; the checkpoint (every 0.5 s) may trail it by the last few.
         Assert.True(onRestart.ShardsDone >= 3, $"the checkpoint kept {onRestart.ShardsDone} shards");
         // The new cluster runs only the shards the checkpoint does not record as committed.
-        Assert.Equal(200 - onRestart.ImagesDone, meter.Images);
-        output.WriteLine($"restarted with {onRestart.ShardsDone}/20 shards recorded done; the new cluster ran {meter.Images} images");
+        Assert.Equal(200 - onRestart.ImagesDone, meter.Total);
+        output.WriteLine($"restarted with {onRestart.ShardsDone}/20 shards recorded done; the new cluster ran {meter.Total} images");
     }
 
     [Fact]
@@ -111,6 +111,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
     {
         var dataset = SamplePhotoSet.Create(copies: 1);
         var outputUri = BlobOutput();
+        using var injected = new FleetCounter("fleet.storage.faults.injected");
         await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3, new Dictionary<string, string?>
         {
             ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0.2",
@@ -124,28 +125,44 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         Assert.Equal(JobState.Succeeded, status.State);
         Assert.Equal(0, status.ImagesFailed);
         AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "chaos"), 100);
+        Assert.True(injected.Total >= 20, $"only {injected.Total} faults were injected");
+        output.WriteLine($"{injected.Total} storage faults injected and retried");
     }
 
     [Fact]
     public async Task A_lease_that_expires_while_its_holder_is_still_working_cannot_produce_a_duplicate()
     {
-        var dataset = SamplePhotoSet.Create(copies: 1, perCopy: 40);
+        var dataset = SamplePhotoSet.Create(copies: 1, perCopy: 48);
         var outputUri = BlobOutput();
-        // A short lease that no worker renews in time: every shard's first holder loses it mid-work, so other
-        // workers (and the late holder) race for the same shard; only one commit per shard may count.
-        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3, new Dictionary<string, string?>
+        using var abandoned = new FleetCounter("fleet.shards.abandoned");
+        using var injected = new FleetCounter("fleet.storage.faults.injected");
+        // The first silo never renews its leases and its storage is slow (injected faults, retried with long
+        // back-off): its leases expire while it is still reading and writing. A healthy silo joins a moment later
+        // and takes the expired shards over, so both race to commit the same shards.
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 1, new Dictionary<string, string?>
         {
-            ["Fleet:Jobs:LeaseDuration"] = "00:00:00.300",
-            ["Fleet:Worker:RenewInterval"] = "00:01:00",
-            ["Fleet:Jobs:MaxShardAttempts"] = "1000",
+            ["Fleet:Jobs:LeaseDuration"] = "00:00:02",
+            ["Fleet:Worker:RenewInterval"] = "01:00:00",
+            ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0.5",
+            ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:00.500",
+            ["Fleet:Storage:Resilience:MaxRetryAttempts"] = "10",
         });
-
-        await cluster.SubmitAsync("stale", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 8 });
+        await cluster.SubmitAsync("stale", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 6 });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await cluster.StartSiloAsync(new Dictionary<string, string?>
+        {
+            ["Fleet:Worker:RenewInterval"] = "00:00:00.500",
+            ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0",
+            ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:00.100",
+        });
         var status = await cluster.WaitAsync("stale", Timeout);
 
         Assert.Equal(JobState.Succeeded, status.State);
-        Assert.Equal(40, status.ImagesSucceeded);
-        AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "stale"), 40);
+        Assert.Equal(48, status.ImagesSucceeded);
+        AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "stale"), 48);
+        Assert.True(injected.Total > 0, "the slow silo injected no faults");
+        Assert.True(abandoned.Total > 0, "no lease expired under its holder, so the test proved nothing");
+        output.WriteLine($"{abandoned.Total} shard attempts were abandoned after losing their lease ({injected.Total} faults injected on the slow silo)");
     }
 
     [Fact]
@@ -196,22 +213,23 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
     [Fact]
     public async Task Two_jobs_at_once_both_finish_sharing_the_fleet()
     {
-        var first = SamplePhotoSet.Create(copies: 1);
-        var second = SamplePhotoSet.Create(copies: 1);
+        var big = SamplePhotoSet.Create(copies: 3);
+        var small = SamplePhotoSet.Create(copies: 1);
         var outputUri = BlobOutput();
         await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3);
 
-        await cluster.SubmitAsync("job-a", new JobSpec { Dataset = first, Output = outputUri, ShardSize = 10 });
-        await cluster.SubmitAsync("job-b", new JobSpec { Dataset = second, Output = outputUri, ShardSize = 10 });
-        var midway = await cluster.WaitAsync("job-a", Timeout, s => s.ShardsDone >= 4 || s.State.IsTerminal());
-        var otherMidway = await cluster.Client.GetGrain<IJobGrain>("job-b").GetStatus();
-        var a = await cluster.WaitAsync("job-a", Timeout);
-        var b = await cluster.WaitAsync("job-b", Timeout);
+        await cluster.SubmitAsync("job-big", new JobSpec { Dataset = big, Output = outputUri, ShardSize = 10 });
+        await cluster.SubmitAsync("job-small", new JobSpec { Dataset = small, Output = outputUri, ShardSize = 10 });
+        var halfway = await cluster.WaitAsync("job-big", Timeout, s => s.ShardsDone >= 15 || s.State.IsTerminal());
+        var smallAtHalfway = await cluster.Client.GetGrain<IJobGrain>("job-small").GetStatus();
+        var a = await cluster.WaitAsync("job-big", Timeout);
+        var b = await cluster.WaitAsync("job-small", Timeout);
 
         Assert.Equal((JobState.Succeeded, JobState.Succeeded), (a.State, b.State));
-        Assert.True(otherMidway.ShardsDone > 0, "the second job got no work while the first ran");
-        AssertExactlyOnce(await VerifyAsync(first, outputUri, "job-a"), 100);
-        AssertExactlyOnce(await VerifyAsync(second, outputUri, "job-b"), 100);
-        output.WriteLine($"when job-a had {midway.ShardsDone} shards done, job-b had {otherMidway.ShardsDone}");
+        // Workers take turns between jobs: the small job is well under way before the big one is half done.
+        Assert.True(smallAtHalfway.ShardsDone >= 3, $"job-small had {smallAtHalfway.ShardsDone}/10 shards when job-big had {halfway.ShardsDone}/30");
+        AssertExactlyOnce(await VerifyAsync(big, outputUri, "job-big"), 300);
+        AssertExactlyOnce(await VerifyAsync(small, outputUri, "job-small"), 100);
+        output.WriteLine($"when job-big had {halfway.ShardsDone}/30 shards done, job-small had {smallAtHalfway.ShardsDone}/10");
     }
 }

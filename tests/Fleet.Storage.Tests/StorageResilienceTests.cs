@@ -35,4 +35,28 @@ public sealed class StorageResilienceTests
 
         Assert.Equal(1, attempts);
     }
+
+    [Fact]
+    public async Task Chaos_faults_are_injected_before_the_call_and_retried_like_real_ones()
+    {
+        var attempts = 0;
+        var calls = 0;
+        var pipeline = StorageResilience.Create(Fast with { ChaosFaultRate = 0.5, MaxRetryAttempts = 50 });
+
+        for (var i = 0; i < 20; i++)
+        {
+            await pipeline.ExecuteAsync(_ =>
+            {
+                calls++;
+                return ValueTask.CompletedTask;
+            });
+            attempts++;
+        }
+
+        Assert.Equal(20, calls);
+        Assert.Equal(20, attempts);
+        var always = StorageResilience.Create(Fast with { ChaosFaultRate = 1.0, MaxRetryAttempts = 2 });
+        var error = await Assert.ThrowsAsync<RequestFailedException>(async () => await always.ExecuteAsync(_ => ValueTask.CompletedTask));
+        Assert.Contains("injected", error.Message);
+    }
 }

@@ -73,7 +73,7 @@ public static class RunCommand
             JobStatus final;
             try
             {
-                final = await JobProgressRenderer.WatchAsync(job, quiet: json, cancellationToken);
+                final = await JobProgressRenderer.WatchAsync(job.GetStatus, quiet: json, cancellationToken);
             }
             catch (OperationCanceledException)
             {

@@ -12,15 +12,15 @@ public static class JobProgressRenderer
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
 
-    public static async Task<JobStatus> WatchAsync(IJobGrain job, bool quiet, CancellationToken cancellationToken)
+    public static async Task<JobStatus> WatchAsync(Func<Task<JobStatus>> poll, bool quiet, CancellationToken cancellationToken)
     {
         if (quiet)
-            return await PollUntilDoneAsync(job, _ => { }, cancellationToken);
+            return await PollUntilDoneAsync(poll, _ => { }, cancellationToken);
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
-            return await LiveAsync(job, cancellationToken);
+            return await LiveAsync(poll, cancellationToken);
 
         var lastPrint = DateTime.MinValue;
-        return await PollUntilDoneAsync(job, status =>
+        return await PollUntilDoneAsync(poll, status =>
         {
             if (DateTime.UtcNow - lastPrint < PlainInterval && !status.State.IsTerminal())
                 return;
@@ -38,7 +38,7 @@ public static class JobProgressRenderer
                $"shards {status.ShardsDone}/{status.ShardsTotal} done{running} · {status.ImagesPerSecond:0.0} img/s{eta}";
     }
 
-    private static async Task<JobStatus> LiveAsync(IJobGrain job, CancellationToken cancellationToken)
+    private static async Task<JobStatus> LiveAsync(Func<Task<JobStatus>> poll, CancellationToken cancellationToken)
     {
         JobStatus? last = null;
         await AnsiConsole.Progress()
@@ -47,23 +47,34 @@ public static class JobProgressRenderer
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask("planning", maxValue: 1);
-                last = await PollUntilDoneAsync(job, status =>
+                // One bar per stage: the listing grows the plan, labeling fills it, commits make it durable.
+                var listing = context.AddTask("listing", maxValue: 1);
+                var labeled = context.AddTask("labeled", maxValue: 1);
+                var committed = context.AddTask("committed", maxValue: 1);
+                last = await PollUntilDoneAsync(poll, status =>
                 {
-                    task.MaxValue = Math.Max(1, status.ImagesTotal);
-                    task.Value = status.ImagesDone;
-                    task.Description = Markup.Escape(Describe(status));
+                    listing.MaxValue = 1;
+                    listing.Value = status.PlanningComplete ? 1 : 0;
+                    listing.Description = Markup.Escape($"listing   {status.ImagesTotal}{(status.PlanningComplete ? "" : "+")} images in {status.ShardsTotal} shards");
+                    labeled.MaxValue = Math.Max(1, status.ImagesTotal);
+                    labeled.Value = status.ImagesDone;
+                    labeled.Description = Markup.Escape($"labeled   {status.ImagesDone}/{status.ImagesTotal} ({status.ImagesFailed} failed) {status.ImagesPerSecond:0.0} img/s" +
+                                                        (status.Eta is { } eta ? $" ETA {eta:hh\\:mm\\:ss}" : ""));
+                    committed.MaxValue = Math.Max(1, status.ShardsTotal);
+                    committed.Value = status.ShardsDone;
+                    committed.Description = Markup.Escape($"committed {status.ShardsDone}/{status.ShardsTotal} shards, {status.ShardsLeased} running");
                 }, cancellationToken);
-                task.StopTask();
+                foreach (var task in new[] { listing, labeled, committed })
+                    task.StopTask();
             });
         return last!;
     }
 
-    private static async Task<JobStatus> PollUntilDoneAsync(IJobGrain job, Action<JobStatus> show, CancellationToken cancellationToken)
+    private static async Task<JobStatus> PollUntilDoneAsync(Func<Task<JobStatus>> poll, Action<JobStatus> show, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var status = await job.GetStatus();
+            var status = await poll();
             show(status);
             if (status.State.IsTerminal())
                 return status;

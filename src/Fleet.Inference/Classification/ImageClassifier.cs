@@ -178,12 +178,14 @@ public sealed class ImageClassifier : IDisposable
 
     public void Dispose()
     {
+        // The session waits for runs in flight; only then may their run options go.
         _session.Dispose();
         _runOptions.Dispose();
     }
 
     private void Run(Memory<float> batch, int count, int topK, Span<IReadOnlyList<Prediction>> results)
     {
+        using var use = _session.Use();
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch, Preprocessor.BatchShape(count));
         using var outputs = _session.Session.Run(_runOptions, _inputNames, [input], _outputNames);
         var output = outputs[0];

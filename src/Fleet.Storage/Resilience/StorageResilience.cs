@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using Azure;
 using Polly;
@@ -15,6 +16,11 @@ public static class StorageResilience
 {
     public const string PipelineName = "fleet-storage";
 
+    // Static: pipelines are built without DI; MeterListener and OpenTelemetry see it by its name all the same.
+    private static readonly Meter Meter = new("Fleet");
+    private static readonly Counter<long> InjectedFaults =
+        Meter.CreateCounter<long>("fleet.storage.faults.injected", "{fault}", "Storage faults injected by the chaos setting");
+
     public static ResiliencePipeline Create(StorageResilienceOptions? options = null)
     {
         options ??= new StorageResilienceOptions();
@@ -29,7 +35,13 @@ public static class StorageResilience
             })
             .AddTimeout(options.AttemptTimeout);
         if (options.ChaosFaultRate > 0)
-            builder.AddChaosFault(options.ChaosFaultRate, () => new RequestFailedException(503, "injected storage fault (chaos)"));
+        {
+            builder.AddChaosFault(options.ChaosFaultRate, () =>
+            {
+                InjectedFaults.Add(1);
+                return new RequestFailedException(503, "injected storage fault (chaos)");
+            });
+        }
         return builder.Build();
     }
 

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Text.Json;
+using Fleet.Cli.Remote;
+using Fleet.Cli.Rendering;
+using Fleet.Contracts;
+using Fleet.Storage;
+using Fleet.Storage.Resilience;
+using Fleet.Storage.Results;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary>`fleet submit | status | jobs | resume | cancel | results`: a running fleet, through its HTTP API.</summary>
+public static class RemoteCommands
+{
+    private static readonly Option<string?> Api = new("--api") { Description = $"The Fleet API (default: FLEET_API, else {FleetApiClient.DefaultApi}); the key comes from FLEET_API_KEY" };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print JSON" };
+    private static readonly Option<bool> Watch = new("--watch", "-w") { Description = "Follow the job with live progress until it ends" };
+
+    public static IEnumerable<Command> Create() => [Submit(), Status(), Jobs(), Resume(), Cancel(), Results()];
+
+    private static Command Submit()
+    {
+        var dataset = new Argument<string>("dataset") { Description = "A blob container/prefix URI, a manifest, a folder the silos can read, or sample:NAME" };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder or blob container URI", Required = true };
+        var jobId = new Option<string?>("--job") { Description = "Job id (default: generated)" };
+        var shardSize = new Option<int?>("--shard-size") { Description = "Images per shard" };
+        var topK = new Option<int?>("--top-k") { Description = "Labels per image" };
+        var maxFailed = new Option<double?>("--max-failed-fraction") { Description = "Error budget" };
+        var command = new Command("submit", "Submit a job to a running fleet") { dataset, output, jobId, shardSize, topK, maxFailed, Watch, Json, Api };
+        command.SetAction((parse, ct) => RunAsync(parse, async client =>
+        {
+            var status = await client.SubmitAsync(new
+            {
+                jobId = parse.GetValue(jobId),
+                dataset = PathArguments.Normalize(parse.GetValue(dataset)!),
+                output = PathArguments.Normalize(parse.GetValue(output)!),
+                shardSize = parse.GetValue(shardSize),
+                topK = parse.GetValue(topK),
+                maxFailedFraction = parse.GetValue(maxFailed),
+            }, ct);
+            if (!parse.GetValue(Json))
+                Console.Error.WriteLine($"submitted {status.JobId}");
+            return await ShowAsync(client, status, parse, ct);
+        }));
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var jobId = new Argument<string>("job");
+        var command = new Command("status", "Show a job's progress") { jobId, Watch, Json, Api };
+        command.SetAction((parse, ct) => RunAsync(parse, async client =>
+            await ShowAsync(client, await client.StatusAsync(parse.GetValue(jobId)!, ct), parse, ct)));
+        return command;
+    }
+
+    private static Command Jobs()
+    {
+        var command = new Command("jobs", "List the fleet's recent jobs") { Json, Api };
+        command.SetAction((parse, ct) => RunAsync(parse, async client =>
+        {
+            var jobs = await client.ListAsync(ct);
+            if (parse.GetValue(Json))
+                Console.WriteLine(JsonSerializer.Serialize(jobs, FleetApiClient.Json));
+            else
+                foreach (var job in jobs)
+                    Console.WriteLine($"{job.JobId,-36} {JobProgressRenderer.Describe(job)}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Resume()
+    {
+        var jobId = new Argument<string>("job");
+        var command = new Command("resume", "Re-open a stopped job's pending and failed shards") { jobId, Watch, Json, Api };
+        command.SetAction((parse, ct) => RunAsync(parse, async client =>
+            await ShowAsync(client, await client.ResumeAsync(parse.GetValue(jobId)!, ct), parse, ct)));
+        return command;
+    }
+
+    private static Command Cancel()
+    {
+        var jobId = new Argument<string>("job");
+        var command = new Command("cancel", "Stop a job (committed rows are kept)") { jobId, Json, Api };
+        command.SetAction((parse, ct) => RunAsync(parse, async client =>
+            await ShowAsync(client, await client.CancelAsync(parse.GetValue(jobId)!, ct), parse, ct)));
+        return command;
+    }
+
+    private static Command Results()
+    {
+        var jobId = new Argument<string>("job");
+        var head = new Option<int>("--head", "-n") { Description = "Rows to print", DefaultValueFactory = _ => 10 };
+        var storage = new Option<string?>("--storage") { Description = "Storage connection string for blob outputs (default: FLEET_STORAGE)" };
+        var command = new Command("results", "Print a job's first result rows") { jobId, head, storage, Api };
+        command.SetAction((parse, ct) => RunAsync(parse, async client =>
+        {
+            var status = await client.StatusAsync(parse.GetValue(jobId)!, ct);
+            var connection = parse.GetValue(storage) ?? Environment.GetEnvironmentVariable("FLEET_STORAGE");
+            var store = new ResultStoreFactory(string.IsNullOrWhiteSpace(connection) ? null : new StorageAccount(connection), StorageResilience.Create())
+                .Create(status.Spec!.Output);
+            var printed = 0;
+            await foreach (var row in store.ReadRowsAsync(status.JobId, ct))
+            {
+                if (printed++ >= parse.GetValue(head))
+                    break;
+                Console.WriteLine(row);
+            }
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static async Task<int> ShowAsync(FleetApiClient client, JobStatus status, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var json = parse.GetValue(Json);
+        if (parse.GetValue(Watch))
+            status = await JobProgressRenderer.WatchAsync(() => client.StatusAsync(status.JobId, cancellationToken), quiet: json, cancellationToken);
+        Console.WriteLine(json ? JsonSerializer.Serialize(status, FleetApiClient.Json) : $"{status.JobId}: {JobProgressRenderer.Describe(status)}" +
+                                                                                          (status.Reason is null ? "" : $"\nreason: {status.Reason}"));
+        return status.State == JobState.Failed ? ExitCodes.JobFailed : ExitCodes.Ok;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, Func<FleetApiClient, Task<int>> action)
+    {
+        try
+        {
+            return await action(FleetApiClient.Create(parse.GetValue(Api), apiKey: null));
+        }
+        catch (FleetApiException e)
+        {
+            Console.Error.WriteLine($"fleet: {e.Message}");
+            return e.ExitCode;
+        }
+    }
+}
