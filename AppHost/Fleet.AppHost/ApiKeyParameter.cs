@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+
+namespace Fleet.AppHost;
+
+/// <summary>
+/// The local fleet's API key: FLEET_API_KEY or Parameters:api-key when set, else one generated on first run and kept
+/// in ./.fleet/api-key, so `export FLEET_API_KEY=$(cat .fleet/api-key)` lets the CLI in.
+/// </summary>
+public static class ApiKeyParameter
+{
+    public static IResourceBuilder<ParameterResource> AddApiKey(this IDistributedApplicationBuilder builder, string repoRoot)
+    {
+        var configured = Environment.GetEnvironmentVariable("FLEET_API_KEY") ?? builder.Configuration["Parameters:api-key"];
+        return builder.AddParameter("api-key", configured ?? LocalKey(repoRoot), secret: true);
+    }
+
+    private static string LocalKey(string repoRoot)
+    {
+        var path = Path.Combine(repoRoot, ".fleet", "api-key");
+        if (File.Exists(path))
+            return File.ReadAllText(path).Trim();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        File.WriteAllText(path, key);
+        return key;
+    }
+}
