@@ -22,6 +22,9 @@ public sealed record JobSpec
     /// <summary>The job fails when more than this fraction of its images end as error rows.</summary>
     [Id(6)] public double MaxFailedFraction { get; init; } = DefaultMaxFailedFraction;
 
+    /// <summary>Generation settings for <see cref="Captioner"/>.</summary>
+    [Id(7)] public CaptionOptions Caption { get; init; } = new();
+
     public const string DefaultClassifier = "mobilenetv2-12-int8";
     public const int DefaultShardSize = 64;
     public const int DefaultTopK = 5;

@@ -22,6 +22,16 @@ public static class JobSpecValidator
             problems.Add(("topK", $"must be between 1 and {MaxTopK}, was {spec.TopK}"));
         if (double.IsNaN(spec.MaxFailedFraction) || spec.MaxFailedFraction is < 0 or > 1)
             problems.Add(("maxFailedFraction", $"must be between 0 and 1, was {spec.MaxFailedFraction}"));
+        if (spec.Captioner is not null)
+        {
+            var caption = spec.Caption;
+            if (caption.PromptLabels is < 1 or > 10)
+                problems.Add(("caption.promptLabels", $"must be between 1 and 10, was {caption.PromptLabels}"));
+            if (caption.MaxNewTokens is < 1 or > 128)
+                problems.Add(("caption.maxNewTokens", $"must be between 1 and 128, was {caption.MaxNewTokens}"));
+            if (caption.TopP is <= 0 or > 1 || caption.TopK < 0 || caption.Temperature <= 0)
+                problems.Add(("caption", "needs 0 < topP <= 1, topK >= 0 and temperature > 0"));
+        }
         return problems;
     }
 }

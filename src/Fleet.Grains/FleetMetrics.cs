@@ -17,6 +17,7 @@ public sealed class FleetMetrics : IDisposable
         _meter = meterFactory.Create(Name);
         ImagesLabeled = _meter.CreateCounter<long>("fleet.images.labeled", "{image}", "Images labeled and committed");
         ImagesFailed = _meter.CreateCounter<long>("fleet.images.failed", "{image}", "Images that became error rows");
+        CaptionsGenerated = _meter.CreateCounter<long>("fleet.captions.generated", "{caption}", "Captions generated");
         ShardDuration = _meter.CreateHistogram<double>("fleet.shard.duration", "s", "Time from shard start to staged rows");
         QueuedImages = _meter.CreateUpDownCounter<long>("fleet.pipeline.queued", "{image}", "Images downloaded and waiting for decode and inference");
         ActiveLeases = _meter.CreateUpDownCounter<long>("fleet.leases.active", "{lease}", "Shard leases this silo is working on");
@@ -26,6 +27,7 @@ public sealed class FleetMetrics : IDisposable
 
     public Counter<long> ImagesLabeled { get; }
     public Counter<long> ImagesFailed { get; }
+    public Counter<long> CaptionsGenerated { get; }
     public Histogram<double> ShardDuration { get; }
     public UpDownCounter<long> QueuedImages { get; }
     public UpDownCounter<long> ActiveLeases { get; }

@@ -1,3 +1,4 @@
+using Fleet.Inference.Captioning;
 using Fleet.Inference.Classification;
 using Fleet.Inference.Models;
 using Fleet.Inference.Runtime;
@@ -15,7 +16,7 @@ public static class InferenceServiceCollectionExtensions
 
     /// <summary>
     /// Registers the <see cref="ModelCatalog"/>, <see cref="ModelResolverOptions"/>, <see cref="ModelResolver"/>,
-    /// <see cref="InferenceOptions"/> (from <c>Fleet:Inference</c>) and a lazily loaded <see cref="ClassifierPool"/>.
+    /// <see cref="InferenceOptions"/> (from <c>Fleet:Inference</c>) and lazily loaded <see cref="ClassifierPool"/> and <see cref="CaptionerPool"/>.
     /// Environment variables (<c>FLEET_MODEL_*</c>) apply first; configuration values override them.
     /// </summary>
     public static IServiceCollection AddFleetInference(this IServiceCollection services, IConfiguration? configuration = null)
@@ -46,6 +47,7 @@ public static class InferenceServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelResolver.HttpClientName),
             sp.GetService<ILogger<ModelResolver>>()));
         services.TryAddSingleton<ClassifierPool>();
+        services.TryAddSingleton<CaptionerPool>();
         return services;
     }
 }

@@ -50,6 +50,33 @@ public sealed class JobEndToEndTests(FleetSiloFixture fleet) : IClassFixture<Fle
     }
 
     [Fact]
+    public async Task With_a_captioner_every_labeled_row_gets_a_caption_and_the_fingerprint_names_it()
+    {
+        var folder = SamplePhotos.Folder(8, ("zz-corrupt.jpg", SamplePhotos.CorruptJpeg()));
+        var output = TestPaths.NewTempFolder("out");
+
+        var status = await fleet.RunAsync("e2e-captions", new JobSpec
+        {
+            Dataset = folder, Output = output, ShardSize = 5, MaxFailedFraction = 0.2,
+            Captioner = "fleet-caption-gpt2-small", Caption = new CaptionOptions { PromptLabels = 2, MaxNewTokens = 20 },
+        });
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        var audit = await RowAudit.ReadAsync(Store(output), "e2e-captions");
+        audit.AssertExactlyOnce(FileUris(folder));
+        Assert.All(audit.Labeled, r =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(r.Caption));
+            Assert.DoesNotContain("labels:", r.Caption);
+            Assert.Equal("fleet-caption-gpt2-small", r.Model.Captioner);
+        });
+        Assert.Null(Assert.Single(audit.Errors).Caption);
+        var success = await File.ReadAllTextAsync(Path.Combine(output, "e2e-captions", ResultLayout.SuccessMarker));
+        Assert.Contains("\"captioner\"", success);
+        Assert.Contains("\"maxNewTokens\": \"20\"", success);
+    }
+
+    [Fact]
     public async Task Blob_dataset_and_blob_output_work_the_same_as_folders()
     {
         var account = new StorageAccount(fleet.Azurite.ConnectionString);

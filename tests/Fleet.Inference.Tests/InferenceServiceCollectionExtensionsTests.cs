@@ -1,3 +1,4 @@
+using Fleet.Inference.Captioning;
 using Fleet.Inference.Classification;
 using Fleet.Inference.Models;
 using Fleet.Inference.Runtime;
@@ -38,5 +39,29 @@ public sealed class InferenceServiceCollectionExtensionsTests
         Assert.Equal("mobilenetv2-12-int8", classifier.ModelName);
         Assert.Equal(4, classifier.BatchSize);
         Assert.Equal(ExecutionProviders.Cpu, classifier.ExecutionProvider);
+    }
+
+    [Fact]
+    public async Task Registers_a_captioner_pool_that_shares_one_generator_per_model()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Fleet:Models:Catalog"] = TestPaths.CatalogFile,
+                ["Fleet:Models:AllowDownload"] = "false",
+                ["Fleet:Inference:Device"] = "cpu",
+                ["Fleet:Inference:BatchSize"] = "8",
+                ["Fleet:Inference:Captioner"] = CaptionFixture.TinyModel,
+            })
+            .Build();
+        await using var services = new ServiceCollection().AddLogging().AddFleetInference(configuration).BuildServiceProvider();
+
+        var pool = services.GetRequiredService<CaptionerPool>();
+        var generator = await pool.GetAsync();
+
+        Assert.Same(generator, await pool.GetAsync(CaptionFixture.TinyModel));
+        Assert.Equal((CaptionFixture.TinyModel, 8), (generator.ModelName, generator.BatchSize));
+        Assert.Equal(ExecutionProviders.Cpu, generator.ExecutionProvider);
+        await Assert.ThrowsAsync<ArgumentException>(() => pool.GetAsync("mobilenetv2-12-int8"));
     }
 }

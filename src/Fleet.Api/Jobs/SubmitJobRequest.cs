@@ -13,6 +13,7 @@ public sealed record SubmitJobRequest
     public int? TopK { get; init; }
     public string? Captioner { get; init; }
     public double? MaxFailedFraction { get; init; }
+    public CaptionOptions? Caption { get; init; }
 
     public JobSpec ToSpec() => new()
     {
@@ -23,5 +24,6 @@ public sealed record SubmitJobRequest
         TopK = TopK ?? JobSpec.DefaultTopK,
         Captioner = Captioner,
         MaxFailedFraction = MaxFailedFraction ?? JobSpec.DefaultMaxFailedFraction,
+        Caption = Caption ?? new CaptionOptions(),
     };
 }

@@ -26,7 +26,9 @@ public static class RemoteCommands
         var shardSize = new Option<int?>("--shard-size") { Description = "Images per shard" };
         var topK = new Option<int?>("--top-k") { Description = "Labels per image" };
         var maxFailed = new Option<double?>("--max-failed-fraction") { Description = "Error budget" };
-        var command = new Command("submit", "Submit a job to a running fleet") { dataset, output, jobId, shardSize, topK, maxFailed, Watch, Json, Api };
+        var noCaption = new Option<bool>("--no-caption") { Description = "Label only, no captions" };
+        var captioner = new Option<string?>("--captioner") { Description = "Caption model (default: the catalog's default causal-lm)" };
+        var command = new Command("submit", "Submit a job to a running fleet") { dataset, output, jobId, shardSize, topK, maxFailed, noCaption, captioner, Watch, Json, Api };
         command.SetAction((parse, ct) => RunAsync(parse, async client =>
         {
             var status = await client.SubmitAsync(new
@@ -37,6 +39,7 @@ public static class RemoteCommands
                 shardSize = parse.GetValue(shardSize),
                 topK = parse.GetValue(topK),
                 maxFailedFraction = parse.GetValue(maxFailed),
+                captioner = parse.GetValue(noCaption) ? null : parse.GetValue(captioner) ?? RunCommand.DefaultCaptioner(),
             }, ct);
             if (!parse.GetValue(Json))
                 Console.Error.WriteLine($"submitted {status.JobId}");

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Fleet.Cli.Embedded;
 using Fleet.Cli.Rendering;
 using Fleet.Contracts;
+using Fleet.Inference.Models;
 using Fleet.Storage.Azurite;
 
 namespace Fleet.Cli.Commands;
@@ -19,6 +20,7 @@ public static class RunCommand
         var topK = new Option<int>("--top-k") { Description = "Labels per image", DefaultValueFactory = _ => JobSpec.DefaultTopK };
         var classifier = new Option<string>("--classifier") { Description = "Classifier model name from models/catalog.json", DefaultValueFactory = _ => JobSpec.DefaultClassifier };
         var noCaption = new Option<bool>("--no-caption") { Description = "Label only, no captions" };
+        var captioner = new Option<string?>("--captioner") { Description = "Caption model from models/catalog.json (default: the catalog's default causal-lm)" };
         var maxFailed = new Option<double>("--max-failed-fraction") { Description = "Fail the job when more than this fraction of images fail", DefaultValueFactory = _ => JobSpec.DefaultMaxFailedFraction };
         var storage = new Option<string?>("--storage") { Description = "Storage connection string (default: FLEET_STORAGE, else Azurite under ./.fleet/)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object" };
@@ -26,7 +28,7 @@ public static class RunCommand
 
         var command = new Command("run", "Label a dataset end to end on an embedded fleet (Azurite + one in-process silo)")
         {
-            dataset, output, jobId, shardSize, topK, classifier, noCaption, maxFailed, storage, json, silos,
+            dataset, output, jobId, shardSize, topK, classifier, noCaption, captioner, maxFailed, storage, json, silos,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,10 +39,9 @@ public static class RunCommand
                 ShardSize = parse.GetValue(shardSize),
                 TopK = parse.GetValue(topK),
                 Classifier = parse.GetValue(classifier)!,
-                Captioner = null,
+                Captioner = parse.GetValue(noCaption) ? null : parse.GetValue(captioner) ?? DefaultCaptioner(),
                 MaxFailedFraction = parse.GetValue(maxFailed),
             };
-            _ = parse.GetValue(noCaption); // Captions arrive with the caption model; until then every run is label-only.
             var id = parse.GetValue(jobId) ?? NewJobId();
             var connection = parse.GetValue(storage) ?? Environment.GetEnvironmentVariable("FLEET_STORAGE");
             return await RunAsync(spec, id, connection, parse.GetValue(silos), parse.GetValue(json), cancellationToken);
@@ -85,6 +86,10 @@ public static class RunCommand
             return final.State == JobState.Succeeded ? ExitCodes.Ok : ExitCodes.JobFailed;
         }
     }
+
+    /// <summary>The catalog's default caption model, so captions are on unless --no-caption says otherwise.</summary>
+    public static string? DefaultCaptioner() =>
+        ModelCatalog.LoadDefault().Defaults.TryGetValue(ModelKinds.CausalLm, out var name) ? name : null;
 
     private static string NewJobId() => $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 

@@ -21,6 +21,7 @@ public sealed class ShardProcessor(
     ResultStoreFactory results,
     ClassifierPool classifiers,
     ModelCatalog catalog,
+    IGrainFactory grains,
     FleetMetrics metrics)
 {
     private const int ParallelReads = 8;
@@ -31,12 +32,28 @@ public sealed class ShardProcessor(
         var model = catalog.Get(spec.Classifier);
         if (!model.IsKind(ModelKinds.Classifier))
             throw new ArgumentException($"model '{spec.Classifier}' is a {model.Kind}, not a classifier");
+        if (spec.Captioner is not null && !catalog.Get(spec.Captioner).IsKind(ModelKinds.CausalLm))
+            throw new ArgumentException($"model '{spec.Captioner}' is not a causal-lm caption model");
     }
 
-    public IReadOnlyDictionary<string, ModelFingerprint> Fingerprints(JobSpec spec) => new Dictionary<string, ModelFingerprint>
+    public IReadOnlyDictionary<string, ModelFingerprint> Fingerprints(JobSpec spec)
     {
-        ["classifier"] = new(spec.Classifier, catalog.Get(spec.Classifier).Sha256, new Dictionary<string, string> { ["topK"] = spec.TopK.ToString() }),
-    };
+        var fingerprints = new Dictionary<string, ModelFingerprint>
+        {
+            ["classifier"] = new(spec.Classifier, catalog.Get(spec.Classifier).Sha256, new Dictionary<string, string> { ["topK"] = spec.TopK.ToString() }),
+        };
+        if (spec.Captioner is { } captioner)
+        {
+            var c = spec.Caption;
+            fingerprints["captioner"] = new(captioner, catalog.Get(captioner).Sha256, new Dictionary<string, string>
+            {
+                ["promptLabels"] = c.PromptLabels.ToString(),
+                ["maxNewTokens"] = c.MaxNewTokens.ToString(),
+                ["decoding"] = c.Greedy ? "greedy" : $"sample(temperature={c.Temperature}, topK={c.TopK}, topP={c.TopP}, seed={c.Seed})",
+            });
+        }
+        return fingerprints;
+    }
 
     public async Task<ProcessedShard> RunAsync(ShardLease lease, CancellationToken cancellationToken)
     {
@@ -118,37 +135,46 @@ public sealed class ShardProcessor(
             }
             // Run a full batch, or whatever is there once the downloads have finished.
             if (batch.Count == classifier.BatchSize || input.Completion.IsCompleted)
-                Classify();
+                await LabelBatchAsync();
         }
         if (batch.Count > 0)
-            Classify();
+            await LabelBatchAsync();
 
-        void Classify()
+        async Task LabelBatchAsync()
         {
             using var activity = FleetMetrics.Activities.StartActivity("batch");
             activity?.SetTag("fleet.images", batch.Count);
             var results = classifier.ClassifyEncoded(batch.Select(b => (ReadOnlyMemory<byte>)b.Bytes).ToArray(), spec.TopK, cancellationToken);
+            var labeled = Enumerable.Range(0, batch.Count).Where(k => results[k].Succeeded).ToArray();
+            var captions = await CaptionAsync(spec, labeled.Select(k => results[k].Predictions).ToArray());
+            for (var j = 0; j < labeled.Length; j++)
+            {
+                var index = batch[labeled[j]].Index;
+                rows[index] = new ResultRow
+                {
+                    Uri = ItemReader.Display(uris[index]),
+                    Labels = results[labeled[j]].Predictions.Select(p => new ResultLabel(p.Label, p.ClassId, MathF.Round(p.Score, 5))).ToArray(),
+                    Caption = captions?[j],
+                    Model = models,
+                    Shard = shard,
+                }.ToJson();
+            }
             for (var k = 0; k < batch.Count; k++)
             {
-                var index = batch[k].Index;
-                var result = results[k];
-                if (result.Succeeded)
-                {
-                    rows[index] = new ResultRow
-                    {
-                        Uri = ItemReader.Display(uris[index]),
-                        Labels = result.Predictions.Select(p => new ResultLabel(p.Label, p.ClassId, MathF.Round(p.Score, 5))).ToArray(),
-                        Model = models,
-                        Shard = shard,
-                    }.ToJson();
-                }
-                else
-                {
-                    errors[index] = ErrorRow(uris[index], $"decode: {result.Error}", models, shard);
-                }
+                if (!results[k].Succeeded)
+                    errors[batch[k].Index] = ErrorRow(uris[batch[k].Index], $"decode: {results[k].Error}", models, shard);
             }
             batch.Clear();
         }
+    }
+
+    /// <summary>Hands the labeled batch to the caption grain on this silo; null when the job has no captioner.</summary>
+    private async Task<IReadOnlyList<string>?> CaptionAsync(JobSpec spec, IReadOnlyList<Prediction>[] predictions)
+    {
+        if (spec.Captioner is null || predictions.Length == 0)
+            return null;
+        var labels = predictions.Select(p => (IReadOnlyList<string>)p.Take(spec.Caption.PromptLabels).Select(l => l.Label).ToArray()).ToArray();
+        return await grains.GetGrain<ICaptionGrain>(0).Caption(spec.Captioner, spec.Caption, labels);
     }
 
     private static string ErrorRow(string uri, string error, ResultModels models, int shard) =>

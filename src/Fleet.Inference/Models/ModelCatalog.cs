@@ -177,6 +177,10 @@ public sealed class ModelCatalog
             {
                 ValidateClassifier(model, problems);
             }
+            else if (model.IsKind(ModelKinds.CausalLm))
+            {
+                ValidateCausalLm(model, problems);
+            }
         }
 
         foreach (var (kind, name) in _defaults)
@@ -224,6 +228,29 @@ public sealed class ModelCatalog
             {
                 problems.Add(ex.Message);
             }
+        }
+    }
+
+    private static void ValidateCausalLm(ModelEntry model, List<string> problems)
+    {
+        if (model.PromptTemplate is null || !model.PromptTemplate.Contains("{labels}", StringComparison.Ordinal))
+        {
+            problems.Add($"'{model.Name}': a causal-lm needs a promptTemplate with {{labels}}");
+        }
+
+        if (model.Decoder is null)
+        {
+            problems.Add($"'{model.Name}': a causal-lm needs a decoder");
+            return;
+        }
+
+        try
+        {
+            model.Decoder.Validate(model.Name);
+        }
+        catch (InvalidDataException ex)
+        {
+            problems.Add(ex.Message);
         }
     }
 

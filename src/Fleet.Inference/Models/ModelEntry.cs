@@ -37,6 +37,15 @@ public sealed record ModelEntry
 
     public PreprocessingSpec? Preprocessing { get; init; }
 
+    /// <summary>Causal-lm: the decoder graph's shape and tensor names.</summary>
+    public DecoderSpec? Decoder { get; init; }
+
+    /// <summary>Causal-lm: the prompt, with <c>{labels}</c> standing for the image's labels joined by ", ".</summary>
+    public string? PromptTemplate { get; init; }
+
+    /// <summary>Causal-lm: where the weights came from when the file is converted from another format (e.g. a Hugging Face checkpoint).</summary>
+    public string? ConvertedFrom { get; init; }
+
     /// <summary>The top-1 accuracy the publisher reports, for comparison with ours.</summary>
     public double? PublishedTop1 { get; init; }
 

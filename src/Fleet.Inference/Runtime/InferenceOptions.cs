@@ -13,9 +13,12 @@ public sealed record InferenceOptions
     /// <summary>ONNX Runtime intra-op threads; 0 keeps its default (one per physical core).</summary>
     public int IntraOpThreads { get; init; }
 
-    /// <summary>Images per <c>Run</c> call.</summary>
+    /// <summary>Images (or caption prompts) per <c>Run</c> call.</summary>
     public int BatchSize { get; init; } = 16;
 
     /// <summary>The classifier's catalog name; null means the catalog's default classifier.</summary>
     public string? Classifier { get; init; }
+
+    /// <summary>The caption model's catalog name; null means the catalog's default causal-lm.</summary>
+    public string? Captioner { get; init; }
 }

@@ -85,4 +85,51 @@ public sealed class ModelCatalogTests
         Assert.Contains("a classifier needs preprocessing", ex.Message);
         Assert.Contains("default classifier 'missing'", ex.Message);
     }
+
+    [Fact]
+    public void Repo_catalog_describes_the_caption_models()
+    {
+        var catalog = ModelCatalog.Load(TestPaths.CatalogFile);
+
+        var captioner = catalog.GetDefault(ModelKinds.CausalLm);
+        Assert.Equal("fleet-caption-gpt2-small", captioner.Name);
+        Assert.Equal("labels: {labels}. caption:", captioner.PromptTemplate);
+        Assert.Equal((4, 4, 128, 50257, 50256), (captioner.Decoder!.Layers, captioner.Decoder.Heads, captioner.Decoder.Embedding, captioner.Decoder.Vocabulary, captioner.Decoder.EndOfText));
+        Assert.True(captioner.Size < 30_000_000, "the caption model stays under 30 MB");
+        Assert.Equal(
+            ["input_ids", "attention_mask", "position_ids", "past_key_values.0.key", "past_key_values.0.value", "past_key_values.1.key", "past_key_values.1.value"],
+            catalog.Get("fleet-caption-gpt2-tiny-random").Decoder!.InputNames());
+        Assert.Equal(["logits", "present.0.key", "present.0.value", "present.1.key", "present.1.value"], catalog.Get("fleet-caption-gpt2-tiny-random").Decoder!.OutputNames());
+
+        var gpt2 = catalog.Get("gpt2");
+        Assert.Equal("https://huggingface.co/openai-community/gpt2", gpt2.ConvertedFrom);
+        Assert.Equal((12, 12, 768), (gpt2.Decoder!.Layers, gpt2.Decoder.Heads, gpt2.Decoder.Embedding));
+    }
+
+    [Fact]
+    public void A_causal_lm_needs_a_decoder_and_a_prompt_template()
+    {
+        const string json = """
+            { "models": [ { "name": "lm", "kind": "causal-lm", "file": "lm.onnx", "size": 1,
+                            "sha256": "0000000000000000000000000000000000000000000000000000000000000000" } ] }
+            """;
+
+        var ex = Assert.Throws<InvalidDataException>(() => ModelCatalog.Parse(json));
+
+        Assert.Contains("promptTemplate", ex.Message);
+        Assert.Contains("needs a decoder", ex.Message);
+    }
+
+    [Fact]
+    public async Task Committed_caption_models_match_their_catalog_entries()
+    {
+        var catalog = ModelCatalog.Load(TestPaths.CatalogFile);
+        using var cache = new TempDirectory();
+        var resolver = new ModelResolver(new ModelResolverOptions { RepositoryModelsDirectory = catalog.CatalogDirectory, CacheDirectory = cache.Path, AllowDownload = false });
+
+        foreach (var name in new[] { "fleet-caption-gpt2-small", "fleet-caption-gpt2-tiny-random" })
+        {
+            Assert.StartsWith(Path.Combine(TestPaths.RepositoryRoot, "models", name), await resolver.ResolveAsync(catalog.Get(name)));
+        }
+    }
 }

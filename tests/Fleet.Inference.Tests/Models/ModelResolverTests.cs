@@ -145,7 +145,10 @@ public sealed class ModelResolverTests : IDisposable
         var catalog = ModelCatalog.Load(TestPaths.CatalogFile);
         var resolver = new ModelResolver(new ModelResolverOptions { CacheDirectory = Cache, MirrorDirectory = TestPaths.ModelMirror, AllowDownload = false });
 
-        foreach (var entry in catalog.Models)
+        // Models committed in the repo (the caption models) and ones converted locally (gpt2) are not mirrored.
+        var mirrored = catalog.Models.Where(e => e.ConvertedFrom is null && !File.Exists(Path.Combine(catalog.CatalogDirectory!, e.Name, e.File))).ToList();
+        Assert.Contains(mirrored, e => e.Name == "mobilenetv2-12-int8");
+        foreach (var entry in mirrored)
         {
             Assert.StartsWith(TestPaths.ModelMirror, await resolver.ResolveAsync(entry));
         }

@@ -1,0 +1,16 @@
+namespace Fleet.Contracts;
+
+/// <summary>How captions are generated: part of the job spec, and of the model fingerprint in _SUCCESS.json.</summary>
+[GenerateSerializer, Alias("fleet.CaptionOptions")]
+public sealed record CaptionOptions
+{
+    /// <summary>How many of the classifier's top labels go into the prompt.</summary>
+    [Id(0)] public int PromptLabels { get; init; } = 2;
+    [Id(1)] public int MaxNewTokens { get; init; } = 24;
+    /// <summary>Greedy decoding (deterministic); false samples with temperature, top-k and top-p from <see cref="Seed"/>.</summary>
+    [Id(2)] public bool Greedy { get; init; } = true;
+    [Id(3)] public float Temperature { get; init; } = 0.8f;
+    [Id(4)] public int TopK { get; init; } = 40;
+    [Id(5)] public float TopP { get; init; } = 0.95f;
+    [Id(6)] public int Seed { get; init; }
+}

@@ -1,0 +1,30 @@
+using Fleet.Contracts;
+using Fleet.Inference.Captioning;
+using Orleans.Concurrency;
+
+namespace Fleet.Grains.Captioning;
+
+/// <summary>Runs batched GPT-2 generation for the shard worker on this silo, off the grain scheduler.</summary>
+[StatelessWorker]
+public sealed class CaptionGrain(CaptionerPool captioners, FleetMetrics metrics) : Grain, ICaptionGrain
+{
+    public async Task<IReadOnlyList<string>> Caption(string captioner, CaptionOptions options, IReadOnlyList<IReadOnlyList<string>> labelsPerImage)
+    {
+        using var activity = FleetMetrics.Activities.StartActivity("caption");
+        activity?.SetTag("fleet.images", labelsPerImage.Count);
+        var generator = await captioners.GetAsync(captioner);
+        var settings = new CaptionSettings
+        {
+            MaxNewTokens = options.MaxNewTokens,
+            Greedy = options.Greedy,
+            Temperature = options.Temperature,
+            TopK = options.TopK,
+            TopP = options.TopP,
+            Seed = options.Seed,
+        };
+        // Generation is synchronous CPU/GPU work: keep it off the grain's scheduler.
+        var captions = await Task.Run(() => generator.Generate(labelsPerImage, settings));
+        metrics.CaptionsGenerated.Add(captions.Count);
+        return captions;
+    }
+}

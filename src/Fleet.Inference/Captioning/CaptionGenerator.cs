@@ -1,0 +1,294 @@
+using Fleet.Inference.Models;
+using Fleet.Inference.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Fleet.Inference.Captioning;
+
+/// <summary>
+/// Writes captions with a GPT-2 decoder graph (Optimum decoder_with_past names) from the catalog: one ONNX
+/// Runtime session, created once and shared. Prompts are batched with left padding, an attention mask and
+/// position ids; the prompt runs once with an empty past and every further step feeds one token per row and
+/// the previous step's key/value cache. All members are thread-safe; every call uses its own buffers.
+/// </summary>
+public sealed class CaptionGenerator : IDisposable
+{
+    private readonly ProviderSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly Lazy<bool[]> _endsSentence;
+
+    private CaptionGenerator(ModelEntry model, ProviderSession session, int batchSize)
+    {
+        Model = model;
+        Decoder = model.Decoder!;
+        PromptTemplate = model.PromptTemplate!;
+        _session = session;
+        _inputNames = Decoder.InputNames();
+        _outputNames = Decoder.OutputNames();
+        BatchSize = Math.Max(1, batchSize);
+        _endsSentence = new(FindSentenceEnds);
+        CheckModelNames(session.Session, model, _inputNames, _outputNames);
+    }
+
+    public ModelEntry Model { get; }
+
+    public string ModelName => Model.Name;
+
+    public DecoderSpec Decoder { get; }
+
+    public string PromptTemplate { get; }
+
+    public CaptionTokenizer Tokenizer => CaptionTokenizer.Gpt2;
+
+    /// <summary>The ONNX Runtime provider running the model (<see cref="ExecutionProviders.Cuda"/> or <see cref="ExecutionProviders.Cpu"/>).</summary>
+    public string ExecutionProvider => _session.ExecutionProvider;
+
+    /// <summary>Prompts per batch of <c>Run</c> calls (<see cref="InferenceOptions.BatchSize"/>).</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Resolves the causal-lm <c>modelName</c> (null: the catalog's default) and opens a session.</summary>
+    public static async Task<CaptionGenerator> LoadAsync(
+        ModelCatalog catalog,
+        ModelResolver resolver,
+        string? modelName = null,
+        InferenceOptions? options = null,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        var model = modelName is null ? catalog.GetDefault(ModelKinds.CausalLm) : catalog.Get(modelName);
+        if (!model.IsKind(ModelKinds.CausalLm))
+        {
+            throw new ArgumentException($"Model '{model.Name}' is a {model.Kind}, not a {ModelKinds.CausalLm}.", nameof(modelName));
+        }
+
+        var modelPath = await resolver.ResolveAsync(model, cancellationToken);
+        return Create(model, modelPath, options ?? new InferenceOptions(), logger);
+    }
+
+    /// <summary>Opens a session for a model file already on disk.</summary>
+    public static CaptionGenerator Create(ModelEntry model, string modelPath, InferenceOptions options, ILogger? logger = null)
+    {
+        if (model.Decoder is null || model.PromptTemplate is null)
+        {
+            throw new ArgumentException($"Model '{model.Name}' lacks a decoder or promptTemplate in the catalog.", nameof(model));
+        }
+
+        model.Decoder.Validate(model.Name);
+        var session = ExecutionProviders.CreateSession(modelPath, options, logger ?? NullLogger.Instance);
+        try
+        {
+            return new CaptionGenerator(model, session, options.BatchSize);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The prompt ids for one image's labels (most confident first).</summary>
+    public IReadOnlyList<int> EncodePrompt(IReadOnlyList<string> labels) =>
+        Tokenizer.Encode(CaptionPrompt.Format(PromptTemplate, labels));
+
+    /// <summary>One cleaned, one-sentence caption per image, from its labels; an empty string when the model wrote nothing usable.</summary>
+    public IReadOnlyList<string> Generate(IReadOnlyList<IReadOnlyList<string>> labelsPerImage, CaptionSettings? settings = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(labelsPerImage);
+        var prompts = labelsPerImage.Select(EncodePrompt).ToList();
+        var tokens = GenerateTokens(prompts, settings, useKvCache: true, cancellationToken);
+        return [.. tokens.Select(ids => CaptionText.Clean(Tokenizer.Decode(ids)))];
+    }
+
+    /// <summary>
+    /// The generated ids per prompt (without the prompt and without end-of-text; a sentence end is kept).
+    /// <paramref name="useKvCache"/> false recomputes the whole sequence every step (an empty past each time):
+    /// slower, for tests and benchmarks.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>> GenerateTokens(
+        IReadOnlyList<IReadOnlyList<int>> prompts,
+        CaptionSettings? settings = null,
+        bool useKvCache = true,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        settings ??= CaptionSettings.Default;
+        settings.Validate();
+        foreach (var prompt in prompts)
+        {
+            if (prompt.Count == 0 || prompt.Count + settings.MaxNewTokens > Decoder.MaxPositions)
+            {
+                throw new ArgumentException($"A prompt needs 1 to {Decoder.MaxPositions - settings.MaxNewTokens} tokens for {settings.MaxNewTokens} new tokens; one has {prompt.Count}.", nameof(prompts));
+            }
+        }
+
+        var results = new IReadOnlyList<int>[prompts.Count];
+        for (var start = 0; start < prompts.Count; start += BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = prompts.Skip(start).Take(BatchSize).ToList();
+            var batch = new GenerationBatch(rows, start, settings, Decoder.EndOfText, IsStop);
+            if (useKvCache)
+            {
+                RunWithCache(batch, cancellationToken);
+            }
+            else
+            {
+                RunWithoutCache(batch, cancellationToken);
+            }
+
+            for (var i = 0; i < rows.Count; i++)
+            {
+                results[start + i] = batch.Generated[i];
+            }
+        }
+
+        return results;
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private bool IsStop(int token, bool stopAtSentenceEnd) =>
+        token == Decoder.EndOfText || (stopAtSentenceEnd && token < _endsSentence.Value.Length && _endsSentence.Value[token]);
+
+    private void RunWithCache(GenerationBatch batch, CancellationToken cancellationToken)
+    {
+        var rows = batch.Rows;
+        var promptLength = batch.PaddedPromptLength;
+        // Step 0: the whole (left-padded) prompt with an empty past.
+        var ids = batch.PromptIds();
+        var mask = batch.PromptMask();
+        var positions = batch.PromptPositions();
+        var emptyPast = EmptyPast(rows);
+        IReadOnlyList<OrtValue> past = emptyPast;
+        IDisposableReadOnlyCollection<OrtValue>? previous = null;
+        try
+        {
+            var sequence = promptLength;
+            var total = promptLength;
+            for (var step = 0; step < batch.Settings.MaxNewTokens; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var outputs = Run(ids, mask, positions, rows, sequence, total, past);
+                previous?.Dispose();
+                previous = outputs;
+                batch.Advance(outputs[0].GetTensorDataAsSpan<float>(), sequence, Decoder.Vocabulary, step);
+                if (batch.AllFinished)
+                {
+                    break;
+                }
+
+                // Next step: one new token per row, the presents as past, the mask one longer.
+                ids = batch.LastTokens();
+                positions = batch.NextPositions();
+                mask = Extend(mask, rows, total);
+                total++;
+                sequence = 1;
+                past = [.. outputs.Skip(1)];
+            }
+        }
+        finally
+        {
+            previous?.Dispose();
+            foreach (var value in emptyPast)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    private void RunWithoutCache(GenerationBatch batch, CancellationToken cancellationToken)
+    {
+        var rows = batch.Rows;
+        for (var step = 0; step < batch.Settings.MaxNewTokens; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (ids, mask, positions, length) = batch.FullSequence();
+            var past = EmptyPast(rows);
+            try
+            {
+                using var outputs = Run(ids, mask, positions, rows, length, length, past);
+                batch.Advance(outputs[0].GetTensorDataAsSpan<float>(), length, Decoder.Vocabulary, step);
+            }
+            finally
+            {
+                foreach (var value in past)
+                {
+                    value.Dispose();
+                }
+            }
+
+            if (batch.AllFinished)
+            {
+                break;
+            }
+        }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Run(long[] ids, long[] mask, long[] positions, int rows, int sequence, int total, IReadOnlyList<OrtValue> past)
+    {
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [rows, sequence]);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [rows, total]);
+        using var positionsValue = OrtValue.CreateTensorValueFromMemory(positions, [rows, sequence]);
+        OrtValue[] inputs = [idsValue, maskValue, positionsValue, .. past];
+        var outputs = _session.Session.Run(_runOptions, _inputNames, inputs, _outputNames);
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
+        if (shape.Length != 3 || shape[0] != rows || shape[1] != sequence || shape[2] != Decoder.Vocabulary)
+        {
+            outputs.Dispose();
+            throw new InvalidOperationException(
+                $"Model '{ModelName}' returned logits [{string.Join(", ", shape)}], expected [{rows}, {sequence}, {Decoder.Vocabulary}].");
+        }
+
+        return outputs;
+    }
+
+    /// <summary>Zero-length key/value tensors [rows, heads, 0, head size]: the past of a prompt.</summary>
+    private OrtValue[] EmptyPast(int rows)
+    {
+        long[] shape = [rows, Decoder.Heads, 0, Decoder.HeadSize];
+        return [.. Enumerable.Range(0, 2 * Decoder.Layers).Select(_ => OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), shape))];
+    }
+
+    private static long[] Extend(long[] mask, int rows, int total)
+    {
+        var extended = new long[rows * (total + 1)];
+        for (var r = 0; r < rows; r++)
+        {
+            Array.Copy(mask, r * total, extended, r * (total + 1), total);
+            extended[(r * (total + 1)) + total] = 1;
+        }
+
+        return extended;
+    }
+
+    private bool[] FindSentenceEnds()
+    {
+        var ends = new bool[Decoder.Vocabulary];
+        for (var id = 0; id < ends.Length && id < CaptionTokenizer.Gpt2VocabularySize; id++)
+        {
+            var text = Tokenizer.Decode([id]).TrimEnd();
+            ends[id] = text.Length > 0 && text[^1] is '.' or '!' or '?';
+        }
+
+        return ends;
+    }
+
+    private static void CheckModelNames(InferenceSession session, ModelEntry model, string[] inputs, string[] outputs)
+    {
+        var missingInputs = inputs.Where(name => !session.InputMetadata.ContainsKey(name)).ToList();
+        var missingOutputs = outputs.Where(name => !session.OutputMetadata.ContainsKey(name)).ToList();
+        if (missingInputs.Count > 0 || missingOutputs.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"Model '{model.Name}' does not match its catalog decoder: missing inputs [{string.Join(", ", missingInputs)}], outputs [{string.Join(", ", missingOutputs)}]; " +
+                $"it has inputs [{string.Join(", ", session.InputMetadata.Keys)}].");
+        }
+    }
+}
