@@ -116,6 +116,18 @@ public sealed class JobEndToEndTests(FleetSiloFixture fleet) : IClassFixture<Fle
     }
 
     [Fact]
+    public async Task Unknown_or_wrong_kind_models_are_rejected_naming_the_field()
+    {
+        var spec = new JobSpec { Dataset = TestPaths.ImageNetSample, Output = TestPaths.NewTempFolder("out"), Classifier = "no-such-model", Captioner = "mobilenetv2-12-int8" };
+
+        var result = await fleet.Client.GetGrain<IJobGrain>("e2e-models").Submit(spec);
+
+        Assert.False(result.Accepted);
+        Assert.Contains("not in the catalog", result.Errors["classifier"]);
+        Assert.Contains("not a causal-lm", result.Errors["captioner"]);
+    }
+
+    [Fact]
     public async Task A_folder_without_images_fails_with_a_clear_reason()
     {
         var folder = TestPaths.NewTempFolder("empty");

@@ -64,16 +64,25 @@ public sealed class JobGrain(
             return Job.IsActive || Job.State == JobState.Succeeded ? Accepted() : await Resume();
         }
 
+        var modelProblems = processor.ModelProblems(spec);
+        if (modelProblems.Count > 0)
+            return Rejected(modelProblems.ToDictionary(p => p.Field, p => p.Reason));
+        try
+        {
+            results.Create(spec.Output);
+        }
+        catch (ArgumentException e)
+        {
+            return Rejected(new() { ["output"] = e.Message });
+        }
         try
         {
             var lister = await listers.CreateAsync(spec.Dataset, CancellationToken.None);
             await lister.EnsureExistsAsync(CancellationToken.None);
-            results.Create(spec.Output);
-            processor.Validate(spec);
         }
-        catch (Exception e) when (e is DatasetNotFoundException or ArgumentException or KeyNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is DatasetNotFoundException or ArgumentException or InvalidDataException)
         {
-            return Rejected(new() { [FieldOf(e)] = e.Message });
+            return Rejected(new() { ["dataset"] = e.Message });
         }
 
         Job.Spec = spec;
@@ -408,12 +417,5 @@ public sealed class JobGrain(
         Accepted = false,
         Errors = errors,
         Status = Snapshot() with { Reason = string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value}")) },
-    };
-
-    private static string FieldOf(Exception e) => e switch
-    {
-        DatasetNotFoundException => "dataset",
-        KeyNotFoundException => "classifier",
-        _ => "output",
     };
 }

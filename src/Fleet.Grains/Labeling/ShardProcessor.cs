@@ -26,14 +26,26 @@ public sealed class ShardProcessor(
 {
     private const int ParallelReads = 8;
 
-    /// <summary>Throws when the spec names a model this silo cannot run.</summary>
-    public void Validate(JobSpec spec)
+    /// <summary>(field, reason) for each model the spec names that this silo cannot run.</summary>
+    public IReadOnlyList<(string Field, string Reason)> ModelProblems(JobSpec spec)
     {
-        var model = catalog.Get(spec.Classifier);
-        if (!model.IsKind(ModelKinds.Classifier))
-            throw new ArgumentException($"model '{spec.Classifier}' is a {model.Kind}, not a classifier");
-        if (spec.Captioner is not null && !catalog.Get(spec.Captioner).IsKind(ModelKinds.CausalLm))
-            throw new ArgumentException($"model '{spec.Captioner}' is not a causal-lm caption model");
+        var problems = new List<(string, string)>();
+        Check("classifier", spec.Classifier, ModelKinds.Classifier);
+        if (spec.Captioner is not null)
+            Check("captioner", spec.Captioner, ModelKinds.CausalLm);
+        return problems;
+
+        void Check(string field, string name, string kind)
+        {
+            try
+            {
+                catalog.Get(name, kind);
+            }
+            catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
+            {
+                problems.Add((field, e.Message));
+            }
+        }
     }
 
     public IReadOnlyDictionary<string, ModelFingerprint> Fingerprints(JobSpec spec)

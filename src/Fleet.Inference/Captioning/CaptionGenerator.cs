@@ -58,11 +58,7 @@ public sealed class CaptionGenerator : IDisposable
         ILogger? logger = null,
         CancellationToken cancellationToken = default)
     {
-        var model = modelName is null ? catalog.GetDefault(ModelKinds.CausalLm) : catalog.Get(modelName);
-        if (!model.IsKind(ModelKinds.CausalLm))
-        {
-            throw new ArgumentException($"Model '{model.Name}' is a {model.Kind}, not a {ModelKinds.CausalLm}.", nameof(modelName));
-        }
+        var model = catalog.Get(modelName, ModelKinds.CausalLm);
 
         var modelPath = await resolver.ResolveAsync(model, cancellationToken);
         return Create(model, modelPath, options ?? new InferenceOptions(), logger);

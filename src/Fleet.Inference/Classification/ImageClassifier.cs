@@ -64,11 +64,7 @@ public sealed class ImageClassifier : IDisposable
         ILogger? logger = null,
         CancellationToken cancellationToken = default)
     {
-        var model = modelName is null ? catalog.GetDefault(ModelKinds.Classifier) : catalog.Get(modelName);
-        if (!model.IsKind(ModelKinds.Classifier))
-        {
-            throw new ArgumentException($"Model '{model.Name}' is a {model.Kind}, not a {ModelKinds.Classifier}.", nameof(modelName));
-        }
+        var model = catalog.Get(modelName, ModelKinds.Classifier);
 
         var modelPath = await resolver.ResolveAsync(model, cancellationToken);
         var labelsPath = await resolver.ResolveAsync(catalog.GetLabelsFor(model), cancellationToken);

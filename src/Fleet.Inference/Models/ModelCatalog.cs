@@ -114,6 +114,15 @@ public sealed class ModelCatalog
             ? Get(name)
             : throw new KeyNotFoundException($"The catalog ({Source}) names no default {kind}. Defaults: {string.Join(", ", _defaults.Keys)}.");
 
+    /// <summary>The model <paramref name="name"/> (null: the default of <paramref name="kind"/>), which must be of that kind.</summary>
+    public ModelEntry Get(string? name, string kind)
+    {
+        var model = name is null ? GetDefault(kind) : Get(name);
+        return model.IsKind(kind)
+            ? model
+            : throw new ArgumentException($"Model '{model.Name}' is a {model.Kind}, not a {kind}.", nameof(name));
+    }
+
     /// <summary>The labels entry a classifier points at.</summary>
     public ModelEntry GetLabelsFor(ModelEntry classifier) =>
         classifier.Labels is { } labels
