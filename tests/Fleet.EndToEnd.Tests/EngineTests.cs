@@ -141,17 +141,20 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         // and takes the expired shards over, so both race to commit the same shards.
         await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 1, new Dictionary<string, string?>
         {
-            ["Fleet:Jobs:LeaseDuration"] = "00:00:02",
+            // A 1 s lease against retry back-off that starts at 1 s: nearly every attempt of the slow silo outlives
+            // its lease (a shard makes ~9 storage calls, each failing half the time).
+            ["Fleet:Jobs:LeaseDuration"] = "00:00:01",
+            ["Fleet:Jobs:MaxShardAttempts"] = "1000",
             ["Fleet:Worker:RenewInterval"] = "01:00:00",
             ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0.5",
-            ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:00.500",
+            ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:01",
             ["Fleet:Storage:Resilience:MaxRetryAttempts"] = "10",
         });
         await cluster.SubmitAsync("stale", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 6 });
         await Task.Delay(TimeSpan.FromSeconds(1));
         await cluster.StartSiloAsync(new Dictionary<string, string?>
         {
-            ["Fleet:Worker:RenewInterval"] = "00:00:00.500",
+            ["Fleet:Worker:RenewInterval"] = "00:00:00.250",
             ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0",
             ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:00.100",
         });
