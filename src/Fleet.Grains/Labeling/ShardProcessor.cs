@@ -76,7 +76,7 @@ public sealed class ShardProcessor(
         var spec = lease.Spec;
 
         var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
-        var classifier = await classifiers.GetAsync(spec.Classifier);
+        var classifier = await classifiers.GetAsync(spec.Classifier, cancellationToken);
         var models = new ResultModels(spec.Classifier, spec.Captioner);
         var rows = new string?[uris.Count];
         var errors = new string?[uris.Count];

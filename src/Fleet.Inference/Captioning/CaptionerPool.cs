@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Fleet.Inference.Models;
 using Fleet.Inference.Runtime;
 using Microsoft.Extensions.Logging;
@@ -6,43 +5,21 @@ using Microsoft.Extensions.Options;
 
 namespace Fleet.Inference.Captioning;
 
-/// <summary>
-/// One shared caption generator per model name in this process, loaded on first use: sessions are expensive and
-/// generation is thread-safe. A failed load is not cached; the next caller retries.
-/// </summary>
+/// <summary>The shared caption generators of this process, one per model name, loaded on first use.</summary>
 public sealed class CaptionerPool(
     ModelCatalog catalog,
     ModelResolver resolver,
     IOptions<InferenceOptions> options,
     ILogger<CaptionGenerator> logger) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<CaptionGenerator>>> _generators = new(StringComparer.Ordinal);
+    private readonly SharedModels<CaptionGenerator> _generators = new();
 
     /// <summary>The generator <paramref name="modelName"/>; null means <see cref="InferenceOptions.Captioner"/>, else the catalog's default causal-lm.</summary>
-    public async Task<CaptionGenerator> GetAsync(string? modelName = null, CancellationToken cancellationToken = default)
-    {
-        var name = modelName ?? options.Value.Captioner ?? catalog.GetDefault(ModelKinds.CausalLm).Name;
-        // The load is shared by all callers, so one caller's cancellation must not cancel it.
-        var lazy = _generators.GetOrAdd(name, n => new(() => CaptionGenerator.LoadAsync(catalog, resolver, n, options.Value, logger)));
-        try
-        {
-            return await lazy.Value.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            _generators.TryRemove(new KeyValuePair<string, Lazy<Task<CaptionGenerator>>>(name, lazy));
-            throw;
-        }
-    }
+    public Task<CaptionGenerator> GetAsync(string? modelName = null, CancellationToken cancellationToken = default) =>
+        _generators.GetAsync(
+            modelName ?? options.Value.Captioner ?? catalog.GetDefault(ModelKinds.CausalLm).Name,
+            name => CaptionGenerator.LoadAsync(catalog, resolver, name, options.Value, logger),
+            cancellationToken);
 
-    public void Dispose()
-    {
-        foreach (var lazy in _generators.Values)
-        {
-            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
-                lazy.Value.Result.Dispose();
-        }
-
-        _generators.Clear();
-    }
+    public void Dispose() => _generators.Dispose();
 }
