@@ -118,18 +118,18 @@ class GPT2LMHeadModel(nn.Module):
         t = self.transformer
         b, s = input_ids.shape
         if position_ids is None:
-            position_ids = torch.arange(s, dtype=torch.long).unsqueeze(0).expand(b, s)
+            position_ids = torch.arange(s, dtype=torch.long, device=input_ids.device).unsqueeze(0).expand(b, s)
         x = t.drop(t.wte(input_ids) + t.wpe(position_ids))
         past_len = 0 if past is None else past[0][0].shape[2]
         total = past_len + s
         # Causal mask: query i (absolute position past_len + i) sees key j when j <= past_len + i.
-        key_pos = torch.arange(total).unsqueeze(0)
-        query_pos = torch.arange(s).unsqueeze(1) + (total - s)
+        key_pos = torch.arange(total, device=input_ids.device).unsqueeze(0)
+        query_pos = torch.arange(s, device=input_ids.device).unsqueeze(1) + (total - s)
         allowed = (key_pos <= query_pos).unsqueeze(0).unsqueeze(0)
         if attention_mask is not None:
             allowed = allowed & (attention_mask[:, None, None, :] > 0)
-        neg = torch.tensor(torch.finfo(torch.float32).min, dtype=torch.float32)
-        bias_mask = torch.where(allowed, torch.tensor(0.0, dtype=torch.float32), neg)
+        neg = torch.tensor(torch.finfo(torch.float32).min, dtype=torch.float32, device=input_ids.device)
+        bias_mask = torch.where(allowed, torch.tensor(0.0, dtype=torch.float32, device=input_ids.device), neg)
         presents = []
         for i, block in enumerate(t.h):
             pk, pv = (None, None) if past is None else past[i]
@@ -168,7 +168,7 @@ def hf_config(n_layer, n_head, n_embd, n_positions, vocab_size=50257, dropout=0.
 def save_hf_checkpoint(model, folder):
     """config.json + pytorch_model.bin with HF GPT2LMHeadModel names (lm_head.weight tied to wte)."""
     os.makedirs(folder, exist_ok=True)
-    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     state["lm_head.weight"] = state["transformer.wte.weight"]
     tmp = os.path.join(folder, "pytorch_model.bin.tmp")
     torch.save(state, tmp)

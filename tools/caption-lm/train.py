@@ -47,7 +47,8 @@ def make_batch(rows, max_len):
 
 
 def caption_hidden(model, rows, max_len):
-    ids, pred_index, targets = make_batch(rows, max_len)
+    device = model.transformer.wte.weight.device
+    ids, pred_index, targets = (t.to(device) for t in make_batch(rows, max_len))
     h, _ = model.hidden(ids)
     return h.reshape(-1, h.shape[-1])[pred_index], targets
 
@@ -85,6 +86,7 @@ def main():
     ap.add_argument("--dev-subset", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=1, help="1 beats 2 on a shared 2-core machine (no OpenMP spin)")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--device", default="cpu", help="cuda trains with the full softmax (no sampling needed)")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -96,17 +98,19 @@ def main():
     dev_subset = random.Random(7).sample(dev, min(args.dev_subset, len(dev)))
 
     cfg = hf_config(args.n_layer, args.n_head, args.n_embd, args.n_positions, dropout=args.dropout)
-    model = GPT2LMHeadModel(cfg)
+    model = GPT2LMHeadModel(cfg).to(args.device)
+    full_softmax = args.device != "cpu"
+    torch.backends.cuda.matmul.allow_tf32 = True
     vocab = cfg["vocab_size"]
 
     # Sampled softmax: all train targets always; the rest sampled with correction log(n_rest / n_sampled).
     seen = sorted({t for _, tgt in train for t in tgt})
-    seen_t = torch.tensor(seen)
-    is_seen = torch.zeros(vocab, dtype=torch.bool)
+    seen_t = torch.tensor(seen, device=args.device)
+    is_seen = torch.zeros(vocab, dtype=torch.bool, device=args.device)
     is_seen[seen_t] = True
     rest = torch.nonzero(~is_seen).squeeze(1)
-    to_local = torch.full((vocab,), -1, dtype=torch.long)
-    to_local[seen_t] = torch.arange(len(seen))
+    to_local = torch.full((vocab,), -1, dtype=torch.long, device=args.device)
+    to_local[seen_t] = torch.arange(len(seen), device=args.device)
     correction = math.log(len(rest) / args.negatives)
     print(f"train {len(train)} dev {len(dev)} test {len(test)}; target vocabulary {len(seen)}, rest {len(rest)}", flush=True)
     n_params = sum(p.numel() for p in model.parameters())
@@ -157,11 +161,14 @@ def main():
             for g in opt.param_groups:
                 g["lr"] = lr
             h, targets = caption_hidden(model, [train[i] for i in b], args.max_len)
-            negatives = rest[torch.randint(len(rest), (args.negatives,))]
-            head = model.transformer.wte.weight[torch.cat([seen_t, negatives])]
-            logits = torch.matmul(h, head.t())
-            logits = torch.cat([logits[:, : len(seen)], logits[:, len(seen):] + correction], dim=1)
-            loss = F.cross_entropy(logits, to_local[targets])
+            if full_softmax:
+                loss = F.cross_entropy(model.logits(h), targets)
+            else:
+                negatives = rest[torch.randint(len(rest), (args.negatives,), device=args.device)]
+                head = model.transformer.wte.weight[torch.cat([seen_t, negatives])]
+                logits = torch.matmul(h, head.t())
+                logits = torch.cat([logits[:, : len(seen)], logits[:, len(seen):] + correction], dim=1)
+                loss = F.cross_entropy(logits, to_local[targets])
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -179,6 +186,7 @@ def main():
 
     evaluate("final")
     best_model, _ = load_hf_checkpoint(os.path.join(args.out, "best"))
+    best_model = best_model.to(args.device)
     best_model.eval()
     test_ppl, test_nll = perplexity(best_model, test, args.max_len)
     dev_ppl, _ = perplexity(best_model, dev, args.max_len)

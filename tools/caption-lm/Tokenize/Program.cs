@@ -31,6 +31,15 @@ foreach (var (split, imagesFile, seed) in splits)
     var ids = new StringBuilder();
     var text = new StringBuilder();
     var count = 0;
+
+    void Append(string prompt, string target)
+    {
+        var promptIds = tokenizer.Encode(prompt);
+        var targetIds = tokenizer.Encode(" " + target).Append(CaptionTokenizer.Gpt2EndOfText);
+        ids.Append(string.Join(' ', promptIds)).Append('\t').Append(string.Join(' ', targetIds)).Append('\n');
+        text.Append(prompt).Append(' ').Append(target).Append('\n');
+        count++;
+    }
     foreach (var image in File.ReadLines(Path.Combine(dataDirectory, imagesFile)).Select(l => l.Trim()).Where(l => l.Length > 0))
     {
         if (!captionsByImage.TryGetValue(image, out var captions))
@@ -46,13 +55,19 @@ foreach (var (split, imagesFile, seed) in splits)
                 continue;
             }
 
-            var prompt = CaptionPrompt.Format(CaptionPrompt.DefaultTemplate, labelWords.For(caption));
-            var promptIds = tokenizer.Encode(prompt);
-            var targetIds = tokenizer.Encode(" " + target).Append(CaptionTokenizer.Gpt2EndOfText);
-            ids.Append(string.Join(' ', promptIds)).Append('\t').Append(string.Join(' ', targetIds)).Append('\n');
-            text.Append(prompt).Append(' ').Append(target).Append('\n');
-            count++;
+            Append(CaptionPrompt.Format(CaptionPrompt.DefaultTemplate, labelWords.For(caption)), target);
         }
+    }
+
+    if (split == "train")
+    {
+        var flickr = count;
+        foreach (var (labels, caption) in new ObjectCaptions(imageNetLabels, seed).All(ObjectCaptionsPerClass))
+        {
+            Append(CaptionPrompt.Format(CaptionPrompt.DefaultTemplate, labels), caption);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train: {count - flickr} label-templated captions ({ObjectCaptionsPerClass} per ImageNet class)"));
     }
 
     File.WriteAllText(Path.Combine(outDirectory, split + ".ids.tsv"), ids.ToString());
@@ -62,3 +77,9 @@ foreach (var (split, imagesFile, seed) in splits)
 
 File.WriteAllText(Path.Combine(outDirectory, "prompt.json"), JsonSerializer.Serialize(new { template = CaptionPrompt.DefaultTemplate, eos = CaptionTokenizer.Gpt2EndOfText }));
 return 0;
+
+internal static partial class Program
+{
+    // About a third of the train split next to Flickr8k's 30,000 captions.
+    private const int ObjectCaptionsPerClass = 12;
+}
