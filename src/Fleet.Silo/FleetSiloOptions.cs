@@ -1,3 +1,5 @@
+using Fleet.Storage;
+
 namespace Fleet.Silo;
 
 /// <summary>How a silo joins the fleet (bound from Fleet:Silo; the CLI builds it directly for embedded runs).</summary>
@@ -5,6 +7,16 @@ public sealed record FleetSiloOptions
 {
     /// <summary>Storage for grain state, shard manifests and (in a fleet) clustering. Azurite's or Azure's connection string.</summary>
     public string StorageConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// The same storage by service URIs and identity (Fleet:Storage; what Azure uses). <see cref="StorageConnectionString"/>,
+    /// when set, wins.
+    /// </summary>
+    public StorageSettings Storage { get; set; } = new();
+
+    /// <summary>The storage settings in force: <see cref="Storage"/>, with <see cref="StorageConnectionString"/> when that is set.</summary>
+    public StorageSettings EffectiveStorage =>
+        string.IsNullOrWhiteSpace(StorageConnectionString) ? Storage : Storage with { ConnectionString = StorageConnectionString };
 
     /// <summary>Localhost: a cluster on this machine only (embedded runs, tests). AzureTable: silos find each other through storage.</summary>
     public SiloClustering Clustering { get; set; } = SiloClustering.Localhost;

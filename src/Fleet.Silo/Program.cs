@@ -1,5 +1,6 @@
 using Fleet.ServiceDefaults;
 using Fleet.Silo;
+using Fleet.Storage;
 using Fleet.Storage.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,8 @@ builder.AddFleetLogging();
 
 var options = builder.Configuration.GetSection("Fleet:Silo").Get<FleetSiloOptions>() ?? new FleetSiloOptions();
 options.StorageConnectionString = builder.Configuration["FLEET_STORAGE"] ?? options.StorageConnectionString;
+// Fleet:Storage: service URIs and managed identity (Azure), or a connection string.
+options.Storage = builder.Configuration.GetSection(StorageSettings.SectionName).Get<StorageSettings>() ?? options.Storage;
 if (options.SiloPort == 0 || options.GatewayPort == 0)
 {
     // Port 0: replicas on one machine (Aspire) each take free ports of their own.

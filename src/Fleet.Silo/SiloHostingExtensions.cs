@@ -1,6 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Fleet.Grains;
 using Fleet.Inference;
 using Fleet.Storage;
@@ -13,11 +11,17 @@ namespace Fleet.Silo;
 
 public static class SiloHostingExtensions
 {
-    /// <summary>Hosts a Fleet silo: Orleans with grain state in blob storage, plus Fleet's storage, inference and grains.</summary>
+    /// <summary>
+    /// Hosts a Fleet silo: Orleans with clustering, grain state and reminders in storage (by connection string or by
+    /// service URIs and identity), plus Fleet's storage, inference and grains.
+    /// </summary>
     public static IHostApplicationBuilder AddFleetSilo(this IHostApplicationBuilder builder, FleetSiloOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.StorageConnectionString))
-            throw new InvalidOperationException("Fleet:Silo:StorageConnectionString (or FLEET_STORAGE) is required: grain state and shard manifests live in storage.");
+        var storage = options.EffectiveStorage;
+        if (storage.Problem is { } problem)
+            throw new InvalidOperationException($"The silo needs storage for grain state and shard manifests, but {problem}.");
+        // One set of clients (one credential, one token cache) for Orleans' providers and Fleet's own storage.
+        var account = StorageAccount.Create(storage);
 
         builder.UseOrleans(silo =>
         {
@@ -32,7 +36,7 @@ public static class SiloHostingExtensions
                         silo.ConfigureEndpoints(IPAddress.Parse(advertised), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
                     else
                         silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
-                    silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(options.StorageConnectionString));
+                    silo.UseAzureStorageClustering(o => o.TableServiceClient = account.Tables);
                     silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
                     {
                         o.ClusterId = options.ClusterId;
@@ -40,13 +44,13 @@ public static class SiloHostingExtensions
                     });
                     break;
             }
-            silo.AddAzureBlobGrainStorage(FleetStorageNames.GrainStorage, o => o.BlobServiceClient = new BlobServiceClient(options.StorageConnectionString));
+            silo.AddAzureBlobGrainStorage(FleetStorageNames.GrainStorage, o => o.BlobServiceClient = account.Blobs);
             // Durable reminders: a running job whose silo died is re-activated elsewhere, even after a full restart.
-            silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(options.StorageConnectionString));
+            silo.UseAzureTableReminderService(o => o.TableServiceClient = account.Tables);
             silo.AddActivityPropagation();
         });
 
-        builder.Services.AddFleetStorage(options.StorageConnectionString,
+        builder.Services.AddFleetStorage(account,
             builder.Configuration.GetSection("Fleet:Storage:Resilience").Get<StorageResilienceOptions>());
         builder.Services.AddFleetInference(builder.Configuration);
         builder.Services.AddFleetGrains(builder.Configuration);

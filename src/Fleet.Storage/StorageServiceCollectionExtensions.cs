@@ -11,9 +11,13 @@ namespace Fleet.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>Registers Fleet's storage: the account behind <paramref name="connectionString"/>, datasets, results and shard manifests.</summary>
-    public static IServiceCollection AddFleetStorage(this IServiceCollection services, string connectionString, StorageResilienceOptions? resilience = null)
+    public static IServiceCollection AddFleetStorage(this IServiceCollection services, string connectionString, StorageResilienceOptions? resilience = null) =>
+        services.AddFleetStorage(new StorageAccount(connectionString), resilience);
+
+    /// <summary>Registers Fleet's storage: <paramref name="account"/> (connection string or identity based), datasets, results and shard manifests.</summary>
+    public static IServiceCollection AddFleetStorage(this IServiceCollection services, StorageAccount account, StorageResilienceOptions? resilience = null)
     {
-        services.AddSingleton(new StorageAccount(connectionString));
+        services.AddSingleton(account);
         services.AddSingleton(StorageResilience.Create(resilience));
         services.AddSingleton(SampleDatasetCatalog.LoadDefault());
         services.AddSingleton(new SampleDatasetOptions());

@@ -33,6 +33,31 @@ public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
     }
 
     [Fact]
+    public async Task Verify_reads_a_blob_output_with_identity_style_settings_and_no_connection_string()
+    {
+        var folder = SamplePhotos.Folder(3);
+        var uris = Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(f => new Uri(f).AbsoluteUri).ToArray();
+        var results = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient($"cli-id-{Guid.NewGuid():N}"[..20]);
+        await results.CreateIfNotExistsAsync();
+        await results.GetBlobClient("job/part-000000.jsonl").UploadAsync(
+            BinaryData.FromString(string.Join('\n', uris.Select(u => $"{{\"uri\":\"{u}\",\"model\":{{\"classifier\":\"x\"}},\"shard\":0}}")) + "\n"));
+        // What a deployed fleet's user exports (azd env get-value AZURE_STORAGE_*_ENDPOINT); the key stands in for az login.
+        var identity = new Dictionary<string, string>
+        {
+            ["Fleet__Storage__BlobServiceUri"] = azurite.Instance.BlobEndpoint.ToString(),
+            ["Fleet__Storage__TableServiceUri"] = azurite.Instance.TableEndpoint.ToString(),
+            ["Fleet__Storage__AccountKey"] = Fleet.Storage.Azurite.AzuriteInstance.AccountKey,
+        };
+
+        var verified = await FleetCli.RunAsync(folder, identity, "verify", "job", "--dataset", folder, "--out", results.Uri.ToString(), "--json");
+        var anonymous = await FleetCli.RunAsync(folder, null, "verify", "job", "--dataset", folder, "--out", results.Uri.ToString(), "--json");
+
+        Assert.True(verified.ExitCode == 0, verified.StandardOutput + verified.StandardError);
+        Assert.Equal(3, JsonDocument.Parse(verified.StandardOutput).RootElement.GetProperty("rows").GetInt32());
+        Assert.NotEqual(0, anonymous.ExitCode);
+    }
+
+    [Fact]
     public async Task Verify_reports_missing_and_duplicated_images_and_exits_nonzero()
     {
         var folder = SamplePhotos.Folder(3);

@@ -1,4 +1,4 @@
-using Azure.Data.Tables;
+using Fleet.Storage;
 using Orleans.Configuration;
 
 namespace Fleet.Api.Orleans;
@@ -17,9 +17,14 @@ public static class FleetClientExtensions
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
                 return;
             }
-            if (string.IsNullOrWhiteSpace(options.StorageConnectionString))
-                throw new InvalidOperationException("FLEET_STORAGE (or ConnectionStrings:fleet-storage) is required to find the silos through storage.");
-            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(options.StorageConnectionString));
+            // A connection string (Azurite, Aspire) or Fleet:Storage's service URIs with managed identity (Azure).
+            var storage = builder.Configuration.GetSection(StorageSettings.SectionName).Get<StorageSettings>() ?? new StorageSettings();
+            if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
+                storage = storage with { ConnectionString = options.StorageConnectionString };
+            if (storage.Problem is { } problem)
+                throw new InvalidOperationException($"The API finds the silos through storage, but {problem} (or ConnectionStrings:fleet-storage).");
+            var tables = StorageAccount.Create(storage).Tables;
+            client.UseAzureStorageClustering(o => o.TableServiceClient = tables);
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;

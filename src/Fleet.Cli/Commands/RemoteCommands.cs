@@ -3,7 +3,6 @@ using System.Text.Json;
 using Fleet.Cli.Remote;
 using Fleet.Cli.Rendering;
 using Fleet.Contracts;
-using Fleet.Storage;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 
@@ -95,13 +94,13 @@ public static class RemoteCommands
     {
         var jobId = new Argument<string>("job");
         var head = new Option<int>("--head", "-n") { Description = "Rows to print", DefaultValueFactory = _ => 10 };
-        var storage = new Option<string?>("--storage") { Description = "Storage connection string for blob outputs (default: FLEET_STORAGE)" };
+        var storage = new Option<string?>("--storage") { Description = "Storage connection string for blob outputs (default: FLEET_STORAGE, else Fleet__Storage__BlobServiceUri with az login)" };
         var command = new Command("results", "Print a job's first result rows") { jobId, head, storage, Api };
         command.SetAction((parse, ct) => RunAsync(parse, async client =>
         {
             var status = await client.StatusAsync(parse.GetValue(jobId)!, ct);
             var connection = parse.GetValue(storage) ?? Environment.GetEnvironmentVariable("FLEET_STORAGE");
-            var store = new ResultStoreFactory(string.IsNullOrWhiteSpace(connection) ? null : new StorageAccount(connection), StorageResilience.Create())
+            var store = new ResultStoreFactory(CliStorage.Resolve(connection), StorageResilience.Create())
                 .Create(status.Spec!.Output);
             var printed = 0;
             await foreach (var row in store.ReadRowsAsync(status.JobId, ct))

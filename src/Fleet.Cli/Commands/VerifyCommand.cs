@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Fleet.Storage;
 using Fleet.Storage.Datasets;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
@@ -17,13 +16,13 @@ public static class VerifyCommand
         var jobId = new Argument<string>("job") { Description = "The job id" };
         var dataset = new Option<string>("--dataset") { Description = "The job's dataset", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "The job's output (folder or blob container URI)", Required = true };
-        var storage = new Option<string?>("--storage") { Description = "Storage connection string for blob URIs (default: FLEET_STORAGE)" };
+        var storage = new Option<string?>("--storage") { Description = "Storage connection string for blob URIs (default: FLEET_STORAGE, else Fleet__Storage__BlobServiceUri with az login)" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var command = new Command("verify", "Report missing and duplicated images in a job's output") { jobId, dataset, output, storage, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var connection = parse.GetValue(storage) ?? Environment.GetEnvironmentVariable("FLEET_STORAGE");
-            var account = string.IsNullOrWhiteSpace(connection) ? null : new StorageAccount(connection);
+            var account = CliStorage.Resolve(connection);
             var resilience = StorageResilience.Create();
             using var http = new HttpClient();
             var listers = new DatasetListerFactory(account, new SampleDatasetResolver(SampleDatasetCatalog.LoadDefault(), new SampleDatasetOptions(), http), resilience, http);

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+
+namespace Fleet.Deploy.Tests;
+
+/// <summary>infra/main.bicep compiled to an ARM template once, with its resources (modules' nested ones included) flattened.</summary>
+public sealed class CompiledTemplate : IAsyncLifetime
+{
+    public JsonObject Template { get; private set; } = new();
+
+    /// <summary>Every resource in the template and in every nested module template.</summary>
+    public IReadOnlyList<JsonObject> Resources { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        var result = await BicepCli.RunAsync("build", "--stdout", Path.Combine(RepoPaths.Infra, "main.bicep"));
+        Assert.True(result.ExitCode == 0, result.Describe());
+        Template = JsonNode.Parse(result.Output)!.AsObject();
+        var resources = new List<JsonObject>();
+        Collect(Template, resources);
+        Resources = resources;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The resources of one type (e.g. Microsoft.App/containerApps).</summary>
+    public IReadOnlyList<JsonObject> OfType(string type) =>
+        Resources.Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    /// <summary>The container app whose module passes <paramref name="name"/> as its name.</summary>
+    public JsonObject App(string name) =>
+        OfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == name)["properties"]!["template"]!["resources"] is { } nested
+            ? Flatten(nested).Single(r => (string?)r["type"] == "Microsoft.App/containerApps")
+            : throw new InvalidOperationException($"module {name} has no resources");
+
+    private static void Collect(JsonObject template, List<JsonObject> into)
+    {
+        foreach (var resource in Flatten(template["resources"]))
+        {
+            into.Add(resource);
+            if (resource["properties"]?["template"] is JsonObject nested)
+                Collect(nested, into);
+        }
+    }
+
+    // Resources are an array, or an object keyed by symbolic name (language version 2.0).
+    private static IEnumerable<JsonObject> Flatten(JsonNode? resources) => resources switch
+    {
+        JsonArray array => array.OfType<JsonObject>(),
+        JsonObject map => map.Select(p => p.Value).OfType<JsonObject>(),
+        _ => [],
+    };
+}
