@@ -19,16 +19,21 @@ var silo = builder.AddProject<Projects.Fleet_Silo>("silo")
     // 0: each replica takes free ports of its own.
     .WithEnvironment("Fleet__Silo__SiloPort", "0")
     .WithEnvironment("Fleet__Silo__GatewayPort", "0")
-    .WithEnvironment("FLEET_MODEL_MIRROR", Environment.GetEnvironmentVariable("FLEET_MODEL_MIRROR") ?? "")
-    .WithEnvironment("FLEET_DATA_MIRROR", Environment.GetEnvironmentVariable("FLEET_DATA_MIRROR") ?? "")
+    .WithEnvironment("FLEET_MODEL_MIRROR", Mirror("FLEET_MODEL_MIRROR"))
+    .WithEnvironment("FLEET_DATA_MIRROR", Mirror("FLEET_DATA_MIRROR"))
     .WaitFor(azurite);
 
 var api = builder.AddProject<Projects.Fleet_Api>("api")
     .WithEnvironment("FLEET_STORAGE", storage)
     .WithEnvironment("Fleet__Api__Key", apiKey)
-    .WithEnvironment("FLEET_DATA_MIRROR", Environment.GetEnvironmentVariable("FLEET_DATA_MIRROR") ?? "")
+    .WithEnvironment("FLEET_DATA_MIRROR", Mirror("FLEET_DATA_MIRROR"))
     .WithHttpHealthCheck("/health")
     .WaitFor(silo)
-    .WithSampleJobCommand(repoRoot, apiKey);
+    .WithJobCommands(repoRoot, apiKey);
 
 builder.Build().Run();
+
+// Mirrors as absolute paths: `export FLEET_MODEL_MIRROR=../shared/models` means beside where the AppHost was started,
+// not beside each service's own working directory.
+static string Mirror(string variable) =>
+    Environment.GetEnvironmentVariable(variable) is { Length: > 0 } path ? Path.GetFullPath(path) : "";
