@@ -34,7 +34,10 @@ for trx in "$results"/*.trx; do
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$((passed + $(get passed)))
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  skipped=$((skipped + $(get notExecuted)))
+  # A skipped test is in "total" but not in "executed" (the TRX logger leaves notExecuted at 0 for it).
+  notrun=$(( $(get total) - $(get executed) ))
+  [ "$(get notExecuted)" -gt "$notrun" ] && notrun=$(get notExecuted)
+  skipped=$((skipped + notrun))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1   # the build failed, or a test run aborted outside any single test
