@@ -19,16 +19,21 @@ var silo = builder.AddProject<Projects.Fleet_Silo>("silo")
     // 0: each replica takes free ports of its own.
     .WithEnvironment("Fleet__Silo__SiloPort", "0")
     .WithEnvironment("Fleet__Silo__GatewayPort", "0")
-    .WithEnvironment("FLEET_MODEL_MIRROR", Environment.GetEnvironmentVariable("FLEET_MODEL_MIRROR") ?? "")
-    .WithEnvironment("FLEET_DATA_MIRROR", Environment.GetEnvironmentVariable("FLEET_DATA_MIRROR") ?? "")
+    .WithEnvironment("FLEET_MODEL_MIRROR", Mirror("FLEET_MODEL_MIRROR", repoRoot))
+    .WithEnvironment("FLEET_DATA_MIRROR", Mirror("FLEET_DATA_MIRROR", repoRoot))
     .WaitFor(azurite);
 
 var api = builder.AddProject<Projects.Fleet_Api>("api")
     .WithEnvironment("FLEET_STORAGE", storage)
     .WithEnvironment("Fleet__Api__Key", apiKey)
-    .WithEnvironment("FLEET_DATA_MIRROR", Environment.GetEnvironmentVariable("FLEET_DATA_MIRROR") ?? "")
+    .WithEnvironment("FLEET_DATA_MIRROR", Mirror("FLEET_DATA_MIRROR", repoRoot))
     .WithHttpHealthCheck("/health")
     .WaitFor(silo)
-    .WithSampleJobCommand(repoRoot, apiKey);
+    .WithJobCommands(repoRoot, apiKey);
 
 builder.Build().Run();
+
+// Mirrors as absolute paths, a relative one taken from the repository root (`dotnet run` starts the AppHost in its
+// project folder, and each service in its own): `FLEET_MODEL_MIRROR=../shared/models` is beside the repository.
+static string Mirror(string variable, string repoRoot) =>
+    Environment.GetEnvironmentVariable(variable) is { Length: > 0 } path ? Path.GetFullPath(path, repoRoot) : "";

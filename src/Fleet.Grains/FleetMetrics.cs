@@ -3,17 +3,22 @@ using System.Diagnostics.Metrics;
 
 namespace Fleet.Grains;
 
-/// <summary>The Fleet meter and activity source: what the dashboard shows about the work itself.</summary>
+/// <summary>
+/// The Fleet meter and activity source: what the dashboard shows about the work itself. Every measurement carries the
+/// silo's name as <see cref="SiloTagName"/>, so throughput splits per silo even when several silos share a process.
+/// </summary>
 public sealed class FleetMetrics : IDisposable
 {
     public const string Name = "Fleet";
+    public const string SiloTagName = "fleet.silo";
 
     public static readonly ActivitySource Activities = new(Name);
 
     private readonly Meter _meter;
 
-    public FleetMetrics(IMeterFactory meterFactory)
+    public FleetMetrics(IMeterFactory meterFactory, ILocalSiloDetails silo)
     {
+        Silo = new(SiloTagName, silo.Name);
         _meter = meterFactory.Create(Name);
         ImagesLabeled = _meter.CreateCounter<long>("fleet.images.labeled", "{image}", "Images labeled and committed");
         ImagesFailed = _meter.CreateCounter<long>("fleet.images.failed", "{image}", "Images that became error rows");
@@ -24,6 +29,9 @@ public sealed class FleetMetrics : IDisposable
         ShardsCommitted = _meter.CreateCounter<long>("fleet.shards.committed", "{shard}", "Shards committed by this silo");
         ShardsAbandoned = _meter.CreateCounter<long>("fleet.shards.abandoned", "{shard}", "Shards this silo gave up (lease lost, commit refused, or an error)");
     }
+
+    /// <summary>The tag to pass with every measurement: this silo's name.</summary>
+    public KeyValuePair<string, object?> Silo { get; }
 
     public Counter<long> ImagesLabeled { get; }
     public Counter<long> ImagesFailed { get; }

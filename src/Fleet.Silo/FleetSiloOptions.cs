@@ -30,6 +30,9 @@ public sealed record FleetSiloOptions
     /// <summary>The first silo's endpoint, for extra in-process localhost silos; null for the first one.</summary>
     public int? PrimarySiloPort { get; set; }
 
+    /// <summary>The silo's name in logs and in the Fleet metrics' fleet.silo tag; null = Orleans' generated name.</summary>
+    public string? Name { get; set; }
+
     public string ClusterId { get; set; } = "fleet-local";
     public string ServiceId { get; set; } = "fleet";
 }

@@ -13,6 +13,9 @@ var options = builder.Configuration.GetSection("Fleet:Silo").Get<FleetSiloOption
 options.StorageConnectionString = builder.Configuration["FLEET_STORAGE"] ?? options.StorageConnectionString;
 // Fleet:Storage: service URIs and managed identity (Azure), or a connection string.
 options.Storage = builder.Configuration.GetSection(StorageSettings.SectionName).Get<StorageSettings>() ?? options.Storage;
+// Under Aspire each replica has an instance id (silo-abc123): name the silo after it, so the dashboard's
+// per-silo metrics and the logs say which replica did the work.
+options.Name ??= ServiceInstanceId(builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"]);
 if (options.SiloPort == 0 || options.GatewayPort == 0)
 {
     // Port 0: replicas on one machine (Aspire) each take free ports of their own.
@@ -23,3 +26,10 @@ if (options.SiloPort == 0 || options.GatewayPort == 0)
 builder.AddFleetSilo(options);
 
 await builder.Build().RunAsync();
+
+static string? ServiceInstanceId(string? resourceAttributes) =>
+    resourceAttributes?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        .Select(pair => pair.Split('=', 2))
+        .Where(pair => pair.Length == 2 && pair[0] == "service.instance.id" && pair[1].Length > 0)
+        .Select(pair => pair[1])
+        .FirstOrDefault();

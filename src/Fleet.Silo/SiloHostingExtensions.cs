@@ -25,6 +25,8 @@ public static class SiloHostingExtensions
 
         builder.UseOrleans(silo =>
         {
+            if (options.Name is { Length: > 0 } name)
+                silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
             switch (options.Clustering)
             {
                 case SiloClustering.Localhost:

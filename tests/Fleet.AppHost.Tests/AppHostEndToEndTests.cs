@@ -12,6 +12,7 @@ using Fleet.Testing;
 namespace Fleet.AppHost.Tests;
 
 /// <summary>The whole local fleet as a user starts it: the real AppHost (Azurite, 2 silos, the API) under Aspire's DCP.</summary>
+[Collection(AppHostCollection.Name)]
 public sealed class AppHostEndToEndTests
 {
     private const string Key = "apphost-test-key-0123456789";

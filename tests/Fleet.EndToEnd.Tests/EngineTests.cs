@@ -38,6 +38,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
     {
         var dataset = SamplePhotoSet.Create(copies: 3);
         var outputUri = BlobOutput();
+        using var meter = new FleetCounter("fleet.images.labeled", "fleet.images.failed");
         await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3);
 
         await cluster.SubmitAsync("three-hundred", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 16 });
@@ -46,6 +47,12 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         Assert.Equal(JobState.Succeeded, status.State);
         Assert.Equal((300, 300, 0, 19), (status.ImagesTotal, status.ImagesSucceeded, status.ImagesFailed, status.ShardsTotal));
         AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "three-hundred"), 300);
+        // Per-silo throughput: every image counted is tagged with the silo that ran it, and the work spread.
+        var bySilo = meter.BySilo;
+        Assert.DoesNotContain("(untagged)", bySilo.Keys);
+        Assert.True(bySilo.Count >= 2, $"images per silo: {string.Join(", ", bySilo.Select(s => $"{s.Key}={s.Value}"))}");
+        Assert.True(bySilo.Values.Sum() >= 300);
+        output.WriteLine($"images per silo: {string.Join(", ", bySilo.Select(s => $"{s.Key}={s.Value}"))}");
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class CaptionGrain(CaptionerPool captioners, FleetMetrics metrics)
         };
         // Generation is synchronous CPU/GPU work: keep it off the grain's scheduler.
         var captions = await Task.Run(() => generator.Generate(labelsPerImage, settings));
-        metrics.CaptionsGenerated.Add(captions.Count);
+        metrics.CaptionsGenerated.Add(captions.Count, metrics.Silo);
         return captions;
     }
 }

@@ -97,9 +97,9 @@ public sealed class ShardProcessor(
         var failed = errors.Where(e => e is not null).Select(e => e!).ToArray();
         var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, cancellationToken);
 
-        metrics.ImagesLabeled.Add(done.Length);
-        metrics.ImagesFailed.Add(failed.Length);
-        metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds);
+        metrics.ImagesLabeled.Add(done.Length, metrics.Silo);
+        metrics.ImagesFailed.Add(failed.Length, metrics.Silo);
+        metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds, metrics.Silo);
         activity?.SetTag("fleet.images", uris.Count);
         return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length));
     }
@@ -122,7 +122,7 @@ public sealed class ShardProcessor(
                         errors[i] = ErrorRow(uris[i], $"read: {e.Message}", models, shard);
                         return;
                     }
-                    metrics.QueuedImages.Add(1);
+                    metrics.QueuedImages.Add(1, metrics.Silo);
                     await output.WriteAsync((i, bytes), ct);
                 });
             output.Complete();
@@ -143,7 +143,7 @@ public sealed class ShardProcessor(
             while (batch.Count < classifier.BatchSize && input.TryRead(out var item))
             {
                 batch.Add(item);
-                metrics.QueuedImages.Add(-1);
+                metrics.QueuedImages.Add(-1, metrics.Silo);
             }
             // Run a full batch, or whatever is there once the downloads have finished.
             if (batch.Count == classifier.BatchSize || input.Completion.IsCompleted)

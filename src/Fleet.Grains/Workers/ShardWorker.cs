@@ -83,7 +83,7 @@ public sealed class ShardWorker(
     private async Task RunLeaseAsync(ShardLease lease, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        metrics.ActiveLeases.Add(1);
+        metrics.ActiveLeases.Add(1, metrics.Silo);
         var job = grains.GetGrain<IJobGrain>(lease.JobId);
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewals = RenewAsync(job, lease, lost);
@@ -98,7 +98,7 @@ public sealed class ShardWorker(
             }
             await processed.Staged.CommitAsync(stoppingToken);
             if (await job.ReportShard(lease.Shard, lease.LeaseId, processed.Report))
-                metrics.ShardsCommitted.Add(1);
+                metrics.ShardsCommitted.Add(1, metrics.Silo);
             else
                 Abandoned(lease, "report ignored: the shard was already done");
         }
@@ -113,14 +113,14 @@ public sealed class ShardWorker(
         catch (Exception e)
         {
             logger.LogError(e, "Job {JobId} shard {Shard} failed on {Worker}", lease.JobId, lease.Shard, WorkerId);
-            metrics.ShardsAbandoned.Add(1);
+            metrics.ShardsAbandoned.Add(1, metrics.Silo);
             await TryAsync(() => job.AbandonShard(lease.Shard, lease.LeaseId, $"{e.GetType().Name}: {e.Message}"));
         }
         finally
         {
             await lost.CancelAsync();
             await renewals;
-            metrics.ActiveLeases.Add(-1);
+            metrics.ActiveLeases.Add(-1, metrics.Silo);
         }
     }
 
@@ -153,7 +153,7 @@ public sealed class ShardWorker(
 
     private void Abandoned(ShardLease lease, string why)
     {
-        metrics.ShardsAbandoned.Add(1);
+        metrics.ShardsAbandoned.Add(1, metrics.Silo);
         logger.LogInformation("Job {JobId} shard {Shard} abandoned on {Worker}: {Why}", lease.JobId, lease.Shard, WorkerId, why);
     }
 

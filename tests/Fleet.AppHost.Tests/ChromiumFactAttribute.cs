@@ -1,0 +1,16 @@
+namespace Fleet.AppHost.Tests;
+
+/// <summary>
+/// A test that drives Debian's chromium (CHROMIUM_PATH, default /usr/bin/chromium): reported as skipped, with the
+/// reason, where chromium is not installed (`apt-get install chromium`; tools/test.sh installs it under CI).
+/// </summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public static string ChromiumPath { get; } = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public ChromiumFactAttribute()
+    {
+        if (!File.Exists(ChromiumPath))
+            Skip = $"{ChromiumPath} is not installed (apt-get install chromium): the dashboard browser test needs it";
+    }
+}
