@@ -27,6 +27,7 @@ internal static class TuneScenario
         var photos = PhotoSet.SamplePhotos().Select(File.ReadAllBytes).ToArray();
         var images = Enumerable.Range(0, imageCount).Select(i => photos[i % photos.Length]).ToArray();
         var figures = Grid.ToDictionary(g => g.Name, _ => new List<double>());
+        var overlapOff = new List<double>();
         // Rounds over the whole grid, so drifting machine load hits every setting alike.
         for (var run = 1; run <= runs; run++)
         {
@@ -41,6 +42,12 @@ internal static class TuneScenario
                     var rate = await InProcessLoops.BareAsync(models, images, captions: false);
                     figures[name].Add(rate);
                     JsonLine.Progress($"{name}: bare {rate:F1} img/s");
+                    if (settings.Length == 0)
+                    {
+                        var serial = InProcessLoops.BatchedWithoutOverlap(models, images);
+                        overlapOff.Add(serial);
+                        JsonLine.Progress($"defaults without decode/inference overlap: {serial:F1} img/s");
+                    }
                 }
                 finally
                 {
@@ -56,6 +63,8 @@ internal static class TuneScenario
             images = imageCount,
             runs,
             bareImagesPerSecond = figures.ToDictionary(f => f.Key, f => Spread.Of(f.Value)),
+            defaultsWithoutOverlapImagesPerSecond = Spread.Of(overlapOff),
+            overlapGain = Spread.OfRatios(figures["defaults"], overlapOff),
             note = "defaults: InferenceOptions (ONNX Runtime default intra-op threads, spinning off, ORT_ENABLE_ALL, batch 16); each row changes only what it names",
         };
     }
