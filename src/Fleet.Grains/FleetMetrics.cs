@@ -28,6 +28,7 @@ public sealed class FleetMetrics : IDisposable
         ActiveLeases = _meter.CreateUpDownCounter<long>("fleet.leases.active", "{lease}", "Shard leases this silo is working on");
         ShardsCommitted = _meter.CreateCounter<long>("fleet.shards.committed", "{shard}", "Shards committed by this silo");
         ShardsAbandoned = _meter.CreateCounter<long>("fleet.shards.abandoned", "{shard}", "Shards this silo gave up (lease lost, commit refused, or an error)");
+        SchedulerCalls = _meter.CreateCounter<long>("fleet.scheduler.calls", "{call}", "Calls this silo's worker made to jobs and the registry (lease, renew, commit, report, job list)");
     }
 
     /// <summary>The tag to pass with every measurement: this silo's name.</summary>
@@ -41,6 +42,7 @@ public sealed class FleetMetrics : IDisposable
     public UpDownCounter<long> ActiveLeases { get; }
     public Counter<long> ShardsCommitted { get; }
     public Counter<long> ShardsAbandoned { get; }
+    public Counter<long> SchedulerCalls { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -25,6 +25,7 @@ public sealed class JobGrain(
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable, IDisposable
 {
     private const string KeepAliveReminder = "keep-alive";
+    private const int ParallelManifestWrites = 8;
 
     private readonly LeaseTable _leases = new(time);
     private readonly ThroughputWindow _rate = new(time);
@@ -232,16 +233,19 @@ public sealed class JobGrain(
         {
             var lister = await listers.CreateAsync(spec.Dataset, cancellationToken);
             var batch = new List<string>(spec.ShardSize);
+            var writes = new Queue<ManifestWrite>();
             string? lastCheckpoint = null;
             await foreach (var item in lister.ListAsync(Job.PlanCheckpoint, cancellationToken))
             {
                 batch.Add(item.Uri);
                 lastCheckpoint = item.Checkpoint;
                 if (batch.Count == spec.ShardSize)
-                    await EmitShardAsync(batch, lastCheckpoint, cancellationToken);
+                    await EmitShardAsync(batch, lastCheckpoint, writes, cancellationToken);
             }
             if (batch.Count > 0)
-                await EmitShardAsync(batch, lastCheckpoint!, cancellationToken);
+                await EmitShardAsync(batch, lastCheckpoint!, writes, cancellationToken);
+            while (writes.Count > 0)
+                await PublishOldestAsync(writes);
 
             Job.PlanningComplete = true;
             if (Job.ImagesTotal == 0)
@@ -267,18 +271,32 @@ public sealed class JobGrain(
         }
     }
 
-    private async Task EmitShardAsync(List<string> batch, string checkpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts writing the manifest of the next shard; a few writes are in flight at once (one storage round trip each
+    /// would make planning 1M images take minutes), and shards are published strictly in order as their writes finish.
+    /// </summary>
+    private async Task EmitShardAsync(List<string> batch, string checkpoint, Queue<ManifestWrite> writes, CancellationToken cancellationToken)
     {
-        var shard = Job.ShardCount;
-        await manifests.WriteAsync(JobId, shard, batch.ToArray(), cancellationToken);
-        // Manifest first, then the count and checkpoint: a crash in between re-plans (and rewrites) this shard.
-        Job.ShardCount++;
-        Job.ImagesTotal += batch.Count;
-        Job.PlanCheckpoint = checkpoint;
-        _dirty = true;
+        var shard = Job.ShardCount + writes.Count;
+        writes.Enqueue(new ManifestWrite(shard, batch.Count, checkpoint, manifests.WriteAsync(JobId, shard, batch.ToArray(), cancellationToken)));
         batch.Clear();
-        _leases.Enqueue(shard);
+        if (writes.Count >= ParallelManifestWrites)
+            await PublishOldestAsync(writes);
     }
+
+    /// <summary>Manifest first, then the count and checkpoint: a crash in between re-plans (and rewrites) this shard.</summary>
+    private async Task PublishOldestAsync(Queue<ManifestWrite> writes)
+    {
+        var write = writes.Dequeue();
+        await write.Written;
+        Job.ShardCount++;
+        Job.ImagesTotal += write.Images;
+        Job.PlanCheckpoint = write.Checkpoint;
+        _dirty = true;
+        _leases.Enqueue(write.Shard);
+    }
+
+    private sealed record ManifestWrite(int Shard, int Images, string Checkpoint, Task Written);
 
     private async Task FinishAsync()
     {

@@ -12,14 +12,14 @@ namespace Fleet.Grains.Labeling;
 
 /// <summary>
 /// Runs one leased shard: reads its manifest, downloads the images (bounded parallelism, retried) into a bounded
-/// channel, decodes and classifies them in batches as they arrive, and stages the rows under the lease's id.
+/// channel, labels them in batches as they arrive (<see cref="IImageLabeler"/>), and stages the rows under the lease's id.
 /// Downloads overlap decode and inference; the bounded channel keeps memory flat. Plain .NET, off the grain scheduler.
 /// </summary>
 public sealed class ShardProcessor(
     ShardManifestStore manifests,
     ItemReader reader,
     ResultStoreFactory results,
-    ClassifierPool classifiers,
+    IImageLabeler labeler,
     ModelCatalog catalog,
     IGrainFactory grains,
     FleetMetrics metrics)
@@ -76,12 +76,11 @@ public sealed class ShardProcessor(
         var spec = lease.Spec;
 
         var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
-        var classifier = await classifiers.GetAsync(spec.Classifier, cancellationToken);
         var models = new ResultModels(spec.Classifier, spec.Captioner);
         var rows = new string?[uris.Count];
         var errors = new string?[uris.Count];
 
-        var downloaded = Channel.CreateBounded<(int Index, byte[] Bytes)>(new BoundedChannelOptions(classifier.BatchSize * 2)
+        var downloaded = Channel.CreateBounded<EncodedImage>(new BoundedChannelOptions(labeler.BatchSize * 2)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -89,7 +88,7 @@ public sealed class ShardProcessor(
         // If either stage fails the other must stop too, or a full channel would block the downloads forever.
         using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var download = DownloadAsync(uris, downloaded.Writer, errors, models, lease.Shard, stages.Token);
-        var label = LabelAsync(classifier, spec, uris, downloaded.Reader, rows, errors, models, lease.Shard, stages.Token);
+        var label = LabelAsync(spec, uris, downloaded.Reader, rows, errors, models, lease.Shard, stages.Token);
         _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await Task.WhenAll(download, label);
 
@@ -104,7 +103,7 @@ public sealed class ShardProcessor(
         return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length));
     }
 
-    private async Task DownloadAsync(IReadOnlyList<string> uris, ChannelWriter<(int, byte[])> output, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    private async Task DownloadAsync(IReadOnlyList<string> uris, ChannelWriter<EncodedImage> output, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         try
         {
@@ -123,7 +122,7 @@ public sealed class ShardProcessor(
                         return;
                     }
                     metrics.QueuedImages.Add(1, metrics.Silo);
-                    await output.WriteAsync((i, bytes), ct);
+                    await output.WriteAsync(new EncodedImage(i, bytes), ct);
                 });
             output.Complete();
         }
@@ -134,34 +133,21 @@ public sealed class ShardProcessor(
         }
     }
 
-    private async Task LabelAsync(ImageClassifier classifier, JobSpec spec, IReadOnlyList<string> uris, ChannelReader<(int Index, byte[] Bytes)> input,
+    private async Task LabelAsync(JobSpec spec, IReadOnlyList<string> uris, ChannelReader<EncodedImage> input,
         string?[] rows, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
-        var batch = new List<(int Index, byte[] Bytes)>(classifier.BatchSize);
-        while (await input.WaitToReadAsync(cancellationToken))
-        {
-            while (batch.Count < classifier.BatchSize && input.TryRead(out var item))
-            {
-                batch.Add(item);
-                metrics.QueuedImages.Add(-1, metrics.Silo);
-            }
-            // Run a full batch, or whatever is there once the downloads have finished.
-            if (batch.Count == classifier.BatchSize || input.Completion.IsCompleted)
-                await LabelBatchAsync();
-        }
-        if (batch.Count > 0)
-            await LabelBatchAsync();
-
-        async Task LabelBatchAsync()
+        // The model labeler decodes the next batch while the model runs this one; rows are built as each batch lands.
+        await labeler.LabelAsync(spec, input, async batch =>
         {
             using var activity = FleetMetrics.Activities.StartActivity("batch");
-            activity?.SetTag("fleet.images", batch.Count);
-            var results = classifier.ClassifyEncoded(batch.Select(b => (ReadOnlyMemory<byte>)b.Bytes).ToArray(), spec.TopK, cancellationToken);
-            var labeled = Enumerable.Range(0, batch.Count).Where(k => results[k].Succeeded).ToArray();
+            activity?.SetTag("fleet.images", batch.Indices.Count);
+            metrics.QueuedImages.Add(-batch.Indices.Count, metrics.Silo);
+            var results = batch.Results;
+            var labeled = Enumerable.Range(0, results.Count).Where(k => results[k].Succeeded).ToArray();
             var captions = await CaptionAsync(spec, labeled.Select(k => results[k].Predictions).ToArray());
             for (var j = 0; j < labeled.Length; j++)
             {
-                var index = batch[labeled[j]].Index;
+                var index = batch.Indices[labeled[j]];
                 rows[index] = new ResultRow
                 {
                     Uri = ItemReader.Display(uris[index]),
@@ -171,13 +157,12 @@ public sealed class ShardProcessor(
                     Shard = shard,
                 }.ToJson();
             }
-            for (var k = 0; k < batch.Count; k++)
+            for (var k = 0; k < results.Count; k++)
             {
                 if (!results[k].Succeeded)
-                    errors[batch[k].Index] = ErrorRow(uris[batch[k].Index], $"decode: {results[k].Error}", models, shard);
+                    errors[batch.Indices[k]] = ErrorRow(uris[batch.Indices[k]], $"decode: {results[k].Error}", models, shard);
             }
-            batch.Clear();
-        }
+        }, cancellationToken);
     }
 
     /// <summary>Hands the labeled batch to the caption grain on this silo; null when the job has no captioner.</summary>

@@ -64,12 +64,14 @@ public sealed class ShardWorker(
     {
         if (DateTime.UtcNow - _jobsReadAt > JobListRefresh)
         {
+            metrics.SchedulerCalls.Add(1, metrics.Silo);
             _jobs = await grains.GetGrain<IJobRegistryGrain>(0).GetActiveJobs();
             _jobsReadAt = DateTime.UtcNow;
         }
         for (var i = 0; i < _jobs.Count; i++)
         {
             var jobId = _jobs[(_rotation + i) % _jobs.Count];
+            metrics.SchedulerCalls.Add(1, metrics.Silo);
             if (await grains.GetGrain<IJobGrain>(jobId).LeaseShard(WorkerId) is { } lease)
             {
                 // Start the next search after this job: each job gets its turn.
@@ -90,6 +92,7 @@ public sealed class ShardWorker(
         try
         {
             var processed = await processor.RunAsync(lease, lost.Token);
+            metrics.SchedulerCalls.Add(1, metrics.Silo);
             if (!await job.BeginCommit(lease.Shard, lease.LeaseId))
             {
                 await processed.Staged.DiscardAsync(CancellationToken.None);
@@ -97,6 +100,7 @@ public sealed class ShardWorker(
                 return;
             }
             await processed.Staged.CommitAsync(stoppingToken);
+            metrics.SchedulerCalls.Add(1, metrics.Silo);
             if (await job.ReportShard(lease.Shard, lease.LeaseId, processed.Report))
                 metrics.ShardsCommitted.Add(1, metrics.Silo);
             else
@@ -133,6 +137,7 @@ public sealed class ShardWorker(
             while (!lost.IsCancellationRequested)
             {
                 await Task.Delay(interval, lost.Token);
+                metrics.SchedulerCalls.Add(1, metrics.Silo);
                 if (!await job.RenewLease(lease.Shard, lease.LeaseId))
                 {
                     logger.LogInformation("Job {JobId} shard {Shard}: lease lost on {Worker}, stopping", lease.JobId, lease.Shard, WorkerId);

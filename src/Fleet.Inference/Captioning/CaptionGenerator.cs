@@ -121,11 +121,14 @@ public sealed class CaptionGenerator : IDisposable
         }
 
         var results = new IReadOnlyList<int>[prompts.Count];
+        // Bucket by length: batching prompts of similar length wastes fewer padded positions on every step.
+        var order = Enumerable.Range(0, prompts.Count).OrderBy(i => prompts[i].Count).ToArray();
         for (var start = 0; start < prompts.Count; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var rows = prompts.Skip(start).Take(BatchSize).ToList();
-            var batch = new GenerationBatch(rows, start, settings, Decoder.EndOfText, IsStop);
+            var members = order.AsSpan(start, Math.Min(BatchSize, prompts.Count - start)).ToArray();
+            var rows = members.Select(i => prompts[i]).ToList();
+            var batch = new GenerationBatch(rows, members, settings, Decoder.EndOfText, IsStop);
             if (useKvCache)
             {
                 RunWithCache(batch, cancellationToken);
@@ -137,7 +140,7 @@ public sealed class CaptionGenerator : IDisposable
 
             for (var i = 0; i < rows.Count; i++)
             {
-                results[start + i] = batch.Generated[i];
+                results[members[i]] = batch.Generated[i];
             }
         }
 

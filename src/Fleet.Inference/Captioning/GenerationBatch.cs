@@ -15,7 +15,7 @@ internal sealed class GenerationBatch
     private readonly int[] _lastToken;
     private readonly List<int>[] _fed;
 
-    public GenerationBatch(IReadOnlyList<IReadOnlyList<int>> prompts, int firstIndex, CaptionSettings settings, int endOfText, Func<int, bool, bool> isStop)
+    public GenerationBatch(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<int> indices, CaptionSettings settings, int endOfText, Func<int, bool, bool> isStop)
     {
         _prompts = prompts;
         Settings = settings;
@@ -27,7 +27,8 @@ internal sealed class GenerationBatch
         _generated = [.. Enumerable.Range(0, Rows).Select(_ => new List<int>())];
         _lastToken = new int[Rows];
         _fed = [.. Enumerable.Range(0, Rows).Select(_ => new List<int>())];
-        _samplers = [.. Enumerable.Range(firstIndex, Rows).Select(i => settings.Greedy ? null : new Random(unchecked((settings.Seed * 1_000_003) + i)))];
+        // Seeded by the prompt's index in the request, not its row, so bucketing does not change a caption.
+        _samplers = [.. indices.Select(i => settings.Greedy ? null : new Random(unchecked((settings.Seed * 1_000_003) + i)))];
     }
 
     public CaptionSettings Settings { get; }

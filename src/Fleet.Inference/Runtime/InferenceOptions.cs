@@ -13,6 +13,15 @@ public sealed record InferenceOptions
     /// <summary>ONNX Runtime intra-op threads; 0 keeps its default (one per physical core).</summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>
+    /// Whether ONNX Runtime's intra-op threads spin between parallel sections. Off by default: decoding runs on the same
+    /// cores at the same time, and spinning threads take its CPU (measured in docs/benchmarks.md).
+    /// </summary>
+    public bool IntraOpSpinning { get; init; }
+
+    /// <summary>The graph optimisation level (ONNX Runtime's names: ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_ALL).</summary>
+    public string GraphOptimization { get; init; } = "ORT_ENABLE_ALL";
+
     /// <summary>Images (or caption prompts) per <c>Run</c> call.</summary>
     public int BatchSize { get; init; } = 16;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Polly;
 
 namespace Fleet.Storage.Shards;
@@ -12,6 +14,8 @@ public sealed class ShardManifestStore(BlobContainerClient container, Resilience
 {
     public const string DefaultContainer = "fleet-jobs";
 
+    private volatile bool _containerExists;
+
     public static string ManifestName(string jobId, int shard) => $"{jobId}/shards/{shard:D6}.json";
 
     public async Task WriteAsync(string jobId, int shard, IReadOnlyList<string> itemUris, CancellationToken cancellationToken)
@@ -19,8 +23,23 @@ public sealed class ShardManifestStore(BlobContainerClient container, Resilience
         var bytes = JsonSerializer.SerializeToUtf8Bytes(itemUris);
         await resilience.ExecuteAsync(async ct =>
         {
-            await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
-            await container.GetBlobClient(ManifestName(jobId, shard)).UploadAsync(new BinaryData(bytes), overwrite: true, ct).ConfigureAwait(false);
+            // Planning writes thousands of manifests: make sure of the container once, not once per manifest.
+            if (!_containerExists)
+            {
+                await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+                _containerExists = true;
+            }
+            var blob = container.GetBlobClient(ManifestName(jobId, shard));
+            try
+            {
+                await blob.UploadAsync(new BinaryData(bytes), overwrite: true, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                // Deleted behind our back: create it again and write once more.
+                await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+                await blob.UploadAsync(new BinaryData(bytes), overwrite: true, ct).ConfigureAwait(false);
+            }
         }, cancellationToken).ConfigureAwait(false);
     }
 

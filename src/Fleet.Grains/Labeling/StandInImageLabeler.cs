@@ -1,0 +1,53 @@
+using System.Threading.Channels;
+using Fleet.Contracts;
+using Fleet.Inference.Classification;
+using Fleet.Inference.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Grains.Labeling;
+
+/// <summary>
+/// Labels without a model: each batch waits <see cref="StandInOptions.WaitMs"/> and every image gets the same label.
+/// Batches from all shards on this silo take turns, as on one accelerator, so throughput measures how well the
+/// control plane keeps that one device busy. Images are not decoded.
+/// </summary>
+public sealed class StandInImageLabeler(IOptions<StandInOptions> standIn, IOptions<InferenceOptions> inference) : IImageLabeler, IDisposable
+{
+    private static readonly IReadOnlyList<Prediction> Label = [new Prediction("stand-in", 0, 1f)];
+    private readonly SemaphoreSlim _device = new(1, 1);
+
+    public int BatchSize => inference.Value.BatchSize;
+
+    public async Task LabelAsync(JobSpec spec, ChannelReader<EncodedImage> input, Func<ClassifiedBatch, Task> onBatch, CancellationToken cancellationToken)
+    {
+        var batch = new List<int>(BatchSize);
+        while (await input.WaitToReadAsync(cancellationToken))
+        {
+            while (batch.Count < BatchSize && input.TryRead(out var item))
+                batch.Add(item.Index);
+            if (batch.Count == BatchSize || input.Completion.IsCompleted)
+                await RunAsync();
+        }
+        if (batch.Count > 0)
+            await RunAsync();
+
+        async Task RunAsync()
+        {
+            await _device.WaitAsync(cancellationToken);
+            try
+            {
+                await Task.Delay(standIn.Value.WaitMs, cancellationToken);
+            }
+            finally
+            {
+                _device.Release();
+            }
+            var results = Enumerable.Repeat(new ImageClassification(Label, null), batch.Count).ToArray();
+            var indices = batch.ToArray();
+            batch.Clear();
+            await onBatch(new ClassifiedBatch(indices, results));
+        }
+    }
+
+    public void Dispose() => _device.Dispose();
+}

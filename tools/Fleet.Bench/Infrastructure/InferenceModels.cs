@@ -1,0 +1,61 @@
+using Fleet.Cli.Commands;
+using Fleet.Contracts;
+using Fleet.Inference;
+using Fleet.Inference.Captioning;
+using Fleet.Inference.Classification;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.Bench.Infrastructure;
+
+/// <summary>
+/// The classifier and caption model exactly as a silo gets them: Fleet.Inference's registrations over the same
+/// configuration (environment variables, so <c>--set</c> reaches both the bare loops and the embedded silos).
+/// </summary>
+internal sealed class InferenceModels : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private InferenceModels(ServiceProvider services, ImageClassifier classifier, CaptionGenerator? captioner)
+    {
+        _services = services;
+        Classifier = classifier;
+        Captioner = captioner;
+    }
+
+    public ImageClassifier Classifier { get; }
+
+    public CaptionGenerator? Captioner { get; }
+
+    /// <summary>The caption settings a job with default <see cref="CaptionOptions"/> runs with (as the caption grain maps them).</summary>
+    public static CaptionSettings JobCaptionSettings { get; } = ToSettings(new CaptionOptions());
+
+    public static int PromptLabels => new CaptionOptions().PromptLabels;
+
+    public static async Task<InferenceModels> LoadAsync(bool withCaptioner)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var services = new ServiceCollection().AddLogging().AddFleetInference(configuration).BuildServiceProvider();
+        var classifier = await services.GetRequiredService<ClassifierPool>().GetAsync(JobSpec.DefaultClassifier);
+        var captioner = withCaptioner ? await services.GetRequiredService<CaptionerPool>().GetAsync(RunCommand.DefaultCaptioner()) : null;
+        return new InferenceModels(services, classifier, captioner);
+    }
+
+    /// <summary>Captions for classified images, prompted like the engine does (the top labels).</summary>
+    public IReadOnlyList<string> Caption(IEnumerable<ImageClassification> classified) =>
+        Captioner!.Generate(
+            classified.Where(c => c.Succeeded).Select(c => (IReadOnlyList<string>)c.Predictions.Take(PromptLabels).Select(p => p.Label).ToArray()).ToArray(),
+            JobCaptionSettings);
+
+    public void Dispose() => _services.Dispose();
+
+    private static CaptionSettings ToSettings(CaptionOptions options) => new()
+    {
+        MaxNewTokens = options.MaxNewTokens,
+        Greedy = options.Greedy,
+        Temperature = options.Temperature,
+        TopK = options.TopK,
+        TopP = options.TopP,
+        Seed = options.Seed,
+    };
+}

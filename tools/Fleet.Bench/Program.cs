@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Fleet.Bench.Infrastructure;
+using Fleet.Bench.Scenarios;
+
+// fleet-bench: each scenario is a subcommand that prints one JSON line (progress on stderr). See docs/benchmarks.md.
+BenchPaths.UseMirrors();
+
+var runs = new Option<int>("--runs") { Description = "Measured runs; figures are min/median/max over them", DefaultValueFactory = _ => 3 };
+var settings = new Option<string[]>("--set") { Description = "Engine setting key=value (e.g. Fleet:Inference:IntraOpThreads=1), for the engine and the bare loops alike", AllowMultipleArgumentsPerToken = true };
+
+var root = new RootCommand("fleet-bench: Fleet's benchmarks, one JSON line per scenario");
+root.Options.Add(runs);
+root.Options.Add(settings);
+foreach (var option in root.Options)
+    option.Recursive = true;
+
+root.Subcommands.Add(Scenario("pipeline", "Engine vs bare pipeline vs naive loop, labels only and with captions",
+    [Images(1000), NoCaptions()],
+    (p, ct) => PipelineScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--images"), !p.GetValue<bool>("--no-captions"), ct)));
+root.Subcommands.Add(Scenario("generate", "Caption-model tokens/s at batch 1 and 16, KV cache on and off",
+    [new Option<int>("--new-tokens") { Description = "Tokens generated per prompt", DefaultValueFactory = _ => 24 }],
+    (p, _) => GenerateScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--new-tokens"))));
+
+root.Subcommands.Add(Scenario("control-plane", "The engine with a stand-in model that only waits, 1..16 in-process silos",
+    [new Option<int[]>("--silos") { Description = "Silo counts", DefaultValueFactory = _ => [1, 2, 4, 8, 16], AllowMultipleArgumentsPerToken = true },
+     new Option<int>("--wait-ms") { Description = "Stand-in milliseconds per batch", DefaultValueFactory = _ => 200 },
+     new Option<int>("--images-per-silo") { Description = "Images per run per silo", DefaultValueFactory = _ => 640 }],
+    (p, ct) => ControlPlaneScenario.RunAsync(p.GetValue(runs), p.GetValue<int[]>("--silos")!, p.GetValue<int>("--wait-ms"), p.GetValue<int>("--images-per-silo"), ct)));
+root.Subcommands.Add(Scenario("plan", "Planning a large manifest: first shard, total time, peak memory",
+    [new Option<int>("--lines") { Description = "Manifest lines", DefaultValueFactory = _ => 1_000_000 },
+     new Option<int>("--shard-size") { Description = "Images per shard", DefaultValueFactory = _ => Fleet.Contracts.JobSpec.DefaultShardSize }],
+    (p, ct) => PlanScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--lines"), p.GetValue<int>("--shard-size"), ct)));
+root.Subcommands.Add(Scenario("memory", "Peak working set of `fleet run` (a child process) at several sizes",
+    [new Option<int[]>("--sizes") { Description = "Image counts", DefaultValueFactory = _ => [1000, 10000], AllowMultipleArgumentsPerToken = true }],
+    (p, ct) => MemoryScenario.RunAsync(p.GetValue(runs), p.GetValue<int[]>("--sizes")!, ct)));
+root.Subcommands.Add(Scenario("decode", "Decoder candidates: one-thread images/s to the model's tensor, and top-1",
+    [new Option<int>("--passes") { Description = "Passes over the 100 photos per run", DefaultValueFactory = _ => 3 }],
+    (p, _) => DecodeScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--passes"))));
+root.Subcommands.Add(Scenario("tune", "The bare pipeline under each ONNX Runtime setting (threads, spinning, graph optimisation, batch size)",
+    [Images(400)],
+    (p, _) => TuneScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--images"))));
+
+return await root.Parse(args).InvokeAsync();
+
+Command Scenario(string name, string description, Option[] options, Func<ParseResult, CancellationToken, Task<object>> run)
+{
+    var command = new Command(name, description);
+    foreach (var option in options)
+        command.Options.Add(option);
+    command.SetAction(async (parse, cancellationToken) =>
+    {
+        BenchPaths.ApplySettings(parse.GetValue(settings) ?? []);
+        var result = await run(parse, cancellationToken);
+        JsonLine.Write(result);
+        return 0;
+    });
+    return command;
+}
+
+static Option<int> Images(int count) => new("--images") { Description = "Images per run (the 100 sample photos repeated)", DefaultValueFactory = _ => count };
+
+static Option<bool> NoCaptions() => new("--no-captions") { Description = "Labels only (skip the caption runs)" };
