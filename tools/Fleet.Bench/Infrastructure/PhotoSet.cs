@@ -27,7 +27,8 @@ internal sealed class PhotoSet : IDisposable
         var files = new List<string>(count);
         for (var i = 0; i < count; i++)
         {
-            var source = photos[i % photos.Count];
+            // Absolute: a link to a relative path (FLEET_DATA_MIRROR=../shared/data) would resolve from the temp folder.
+            var source = Path.GetFullPath(photos[i % photos.Count]);
             var target = Path.Combine(folder, $"{i:D6}-{Path.GetFileName(source)}");
             File.CreateSymbolicLink(target, source);
             files.Add(target);

@@ -54,6 +54,12 @@ internal static class MemoryScenario
             var start = new ProcessStartInfo("dotnet") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[] { cli, "run", folder, "--out", Path.Combine(work, "out"), "--no-caption", "--json" })
                 start.ArgumentList.Add(arg);
+            // The child runs in a temp folder: a relative mirror (../shared/models) must not resolve from there.
+            foreach (var mirror in new[] { "FLEET_MODEL_MIRROR", "FLEET_DATA_MIRROR" })
+            {
+                if (Environment.GetEnvironmentVariable(mirror) is { Length: > 0 } path)
+                    start.Environment[mirror] = Path.GetFullPath(path);
+            }
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var errors = process.StandardError.ReadToEndAsync(cancellationToken);
