@@ -166,6 +166,11 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
             ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:00.100",
         });
         var status = await cluster.WaitAsync("stale", Timeout);
+        // The healthy silo may finish the job before the slow one reaches its commit: wait until a stale holder has
+        // tried (and been refused), so the rows are checked after the race the test is about, not before it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (abandoned.Total == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
 
         Assert.Equal(JobState.Succeeded, status.State);
         Assert.Equal(48, status.ImagesSucceeded);
