@@ -13,15 +13,7 @@ public sealed class CaptionGrain(CaptionerPool captioners, FleetMetrics metrics)
         using var activity = FleetMetrics.Activities.StartActivity("caption");
         activity?.SetTag("fleet.images", labelsPerImage.Count);
         var generator = await captioners.GetAsync(captioner);
-        var settings = new CaptionSettings
-        {
-            MaxNewTokens = options.MaxNewTokens,
-            Greedy = options.Greedy,
-            Temperature = options.Temperature,
-            TopK = options.TopK,
-            TopP = options.TopP,
-            Seed = options.Seed,
-        };
+        var settings = options.ToSettings();
         // Generation is synchronous CPU/GPU work: keep it off the grain's scheduler.
         var captions = await Task.Run(() => generator.Generate(labelsPerImage, settings));
         metrics.CaptionsGenerated.Add(captions.Count, metrics.Silo);

@@ -1,5 +1,6 @@
 using Fleet.Cli.Commands;
 using Fleet.Contracts;
+using Fleet.Grains.Captioning;
 using Fleet.Inference;
 using Fleet.Inference.Captioning;
 using Fleet.Inference.Classification;
@@ -28,7 +29,7 @@ internal sealed class InferenceModels : IDisposable
     public CaptionGenerator? Captioner { get; }
 
     /// <summary>The caption settings a job with default <see cref="CaptionOptions"/> runs with (as the caption grain maps them).</summary>
-    public static CaptionSettings JobCaptionSettings { get; } = ToSettings(new CaptionOptions());
+    public static CaptionSettings JobCaptionSettings { get; } = new CaptionOptions().ToSettings();
 
     public static int PromptLabels => new CaptionOptions().PromptLabels;
 
@@ -48,14 +49,4 @@ internal sealed class InferenceModels : IDisposable
             JobCaptionSettings);
 
     public void Dispose() => _services.Dispose();
-
-    private static CaptionSettings ToSettings(CaptionOptions options) => new()
-    {
-        MaxNewTokens = options.MaxNewTokens,
-        Greedy = options.Greedy,
-        Temperature = options.Temperature,
-        TopK = options.TopK,
-        TopP = options.TopP,
-        Seed = options.Seed,
-    };
 }
