@@ -20,18 +20,7 @@ public sealed class StandInImageLabeler(IOptions<StandInOptions> standIn, IOptio
 
     public async Task LabelAsync(JobSpec spec, ChannelReader<EncodedImage> input, Func<ClassifiedBatch, Task> onBatch, CancellationToken cancellationToken)
     {
-        var batch = new List<int>(BatchSize);
-        while (await input.WaitToReadAsync(cancellationToken))
-        {
-            while (batch.Count < BatchSize && input.TryRead(out var item))
-                batch.Add(item.Index);
-            if (batch.Count == BatchSize || input.Completion.IsCompleted)
-                await RunAsync();
-        }
-        if (batch.Count > 0)
-            await RunAsync();
-
-        async Task RunAsync()
+        await foreach (var items in input.ReadBatchesAsync(BatchSize, cancellationToken))
         {
             await _device.WaitAsync(cancellationToken);
             try
@@ -42,10 +31,8 @@ public sealed class StandInImageLabeler(IOptions<StandInOptions> standIn, IOptio
             {
                 _device.Release();
             }
-            var results = Enumerable.Repeat(new ImageClassification(Label, null), batch.Count).ToArray();
-            var indices = batch.ToArray();
-            batch.Clear();
-            await onBatch(new ClassifiedBatch(indices, results));
+            var results = Enumerable.Repeat(new ImageClassification(Label, null), items.Length).ToArray();
+            await onBatch(new ClassifiedBatch(Array.ConvertAll(items, item => item.Index), results));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using Fleet.Inference.Imaging;
+using Fleet.Inference.Runtime;
 
 namespace Fleet.Inference.Classification;
 
@@ -43,35 +44,21 @@ public static class ClassificationPipeline
 
     private static async Task DecodeBatchesAsync(ImageClassifier classifier, ChannelReader<EncodedImage> input, ChannelWriter<Task<DecodedBatch>> output, CancellationToken cancellationToken)
     {
-        var batch = new List<EncodedImage>(classifier.BatchSize);
         try
         {
-            while (await input.WaitToReadAsync(cancellationToken))
+            await foreach (var items in input.ReadBatchesAsync(classifier.BatchSize, cancellationToken))
             {
-                while (batch.Count < classifier.BatchSize && input.TryRead(out var item))
-                    batch.Add(item);
-                // A full batch, or whatever is there once the input has finished.
-                if (batch.Count == classifier.BatchSize || input.Completion.IsCompleted)
-                    await StartDecodeAsync();
+                if (!await output.WaitToWriteAsync(cancellationToken))
+                    throw new OperationCanceledException(cancellationToken);
+                var decoding = Task.Run(() => Decode(classifier.Preprocessor, items, cancellationToken), cancellationToken);
+                await output.WriteAsync(decoding, cancellationToken);
             }
-            if (batch.Count > 0)
-                await StartDecodeAsync();
             output.Complete();
         }
         catch (Exception e)
         {
             output.Complete(e);
             throw;
-        }
-
-        async Task StartDecodeAsync()
-        {
-            if (!await output.WaitToWriteAsync(cancellationToken))
-                throw new OperationCanceledException(cancellationToken);
-            var items = batch.ToArray();
-            batch.Clear();
-            var decoding = Task.Run(() => Decode(classifier.Preprocessor, items, cancellationToken), cancellationToken);
-            await output.WriteAsync(decoding, cancellationToken);
         }
     }
 
