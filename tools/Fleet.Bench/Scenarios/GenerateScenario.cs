@@ -43,6 +43,7 @@ internal static class GenerateScenario
         {
             scenario = "generate",
             model = generator.ModelName,
+            executionProvider = generator.ExecutionProvider,
             newTokensPerPrompt = newTokens,
             runs,
             tokensPerSecond = figures.ToDictionary(f => f.Key, f => Spread.Of(f.Value)),

@@ -39,6 +39,7 @@ internal static class PipelineScenario
             scenario = "pipeline",
             images = imageCount,
             runs,
+            executionProviders = new { classifier = models.Classifier.ExecutionProvider, captioner = models.Captioner?.ExecutionProvider },
             startup = new
             {
                 fleetStartSeconds = Math.Round(engine.StartSeconds, 2),

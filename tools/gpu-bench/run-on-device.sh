@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the `generate` and `pipeline` benchmarks with ONNX Runtime's CUDA provider on a GPU machine that has CUDA 13
+# and cuDNN 9 (here: the device machine's PyTorch wheels) but no .NET, Node or network. Needs the parts that
+# tools/gpu-bench/pack.sh wrote to .gpu/parts. Figures and logs go to $OUT (default /tmp/fleet-gpu-out).
+#
+#   tools/gpu-bench/run-on-device.sh [SECONDS_FOR_THE_OPTIONAL_CAPTION_RUN]   (RUNS=3 IMAGES=1000 by default)
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+out=${OUT:-/tmp/fleet-gpu-out}
+root=/tmp/fleet-gpu
+mkdir -p "$out" "$root"
+started=$SECONDS
+log() { echo "[$((SECONDS - started)) s] $*" | tee -a "$out/run.log"; }
+
+log "unpacking $(cat .gpu/parts/fleet-gpu.tar.xz.* | wc -c) bytes"
+if command -v xz > /dev/null; then
+  cat .gpu/parts/fleet-gpu.tar.xz.* | xz -d -T0 | tar -xf - -C "$root" || exit 1
+else
+  cat .gpu/parts/fleet-gpu.tar.xz.* | python3 -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.stdin.buffer), sys.stdout.buffer)' | tar -xf - -C "$root" || exit 1
+fi
+cp -an "$root/models/." models/
+
+# CUDA 13 and cuDNN 9 from the Python environment's nvidia-* wheels, and the driver's libcuda.
+site=$(python3 -c 'import site; print(site.getsitepackages()[0])')
+cuda_libs=$(find "$site/nvidia" -name 'lib*.so*' -printf '%h\n' 2>/dev/null | sort -u | paste -sd:)
+export LD_LIBRARY_PATH="$root/bench:$cuda_libs:/usr/local/nvidia/lib64:/usr/local/nvidia/lib:${LD_LIBRARY_PATH:-}"
+export DOTNET_ROOT="$root/dotnet" PATH="$root/dotnet:$root:$PATH" DOTNET_CLI_TELEMETRY_OPTOUT=1
+export FLEET_MODEL_MIRROR="$root/mirror" FLEET_DATA_MIRROR="$root/data" FLEET_TOOLS_ROOT="$root"
+# Ask for CUDA: the engine still falls back to the CPU with a warning, so every JSON line names its provider.
+export Fleet__Inference__Device=Cuda
+
+{
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+  nproc; free -g | head -2; node --version; dotnet --list-runtimes
+  echo "unresolved libraries of the CUDA provider:"; ldd "$root/bench/libonnxruntime_providers_cuda.so" | grep 'not found' || echo none
+} > "$out/machine.txt" 2>&1
+cat "$out/machine.txt"
+
+bench() {
+  local name=$1 limit=$2; shift 2
+  log "$name: fleet-bench $* (limit $limit s)"
+  timeout "$limit" dotnet "$root/bench/fleet-bench.dll" "$@" > "$out/$name.json" 2> "$out/$name.log"
+  log "$name: rc=$? $(cut -c1-600 "$out/$name.json")"
+  grep -m3 -i -E 'cuda|provider' "$out/$name.log" | cut -c1-300
+}
+
+runs=${RUNS:-3} images=${IMAGES:-1000}
+bench generate 120 generate --runs "$runs"
+bench pipeline-labels 240 pipeline --runs "$runs" --images "$images" --no-captions
+[ "${1:-0}" -gt 0 ] && bench pipeline-captions "$1" pipeline --runs 1 --images "$images"
+nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv >> "$out/machine.txt"
+log "done"
