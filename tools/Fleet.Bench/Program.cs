@@ -8,9 +8,12 @@ BenchPaths.UseMirrors();
 var runs = new Option<int>("--runs") { Description = "Measured runs; figures are min/median/max over them", DefaultValueFactory = _ => 3 };
 var settings = new Option<string[]>("--set") { Description = "Engine setting key=value (e.g. Fleet:Inference:IntraOpThreads=1), for the engine and the bare loops alike", AllowMultipleArgumentsPerToken = true };
 
+var classifier = new Option<string>("--classifier") { Description = "Catalog classifier for the engine's jobs and the in-process loops (mobilenetv2-12-float for GPU silos)", DefaultValueFactory = _ => Fleet.Contracts.JobSpec.DefaultClassifier };
+
 var root = new RootCommand("fleet-bench: Fleet's benchmarks, one JSON line per scenario");
 root.Options.Add(runs);
 root.Options.Add(settings);
+root.Options.Add(classifier);
 foreach (var option in root.Options)
     option.Recursive = true;
 
@@ -50,6 +53,7 @@ Command Scenario(string name, string description, Option[] options, Func<ParseRe
     command.SetAction(async (parse, cancellationToken) =>
     {
         BenchPaths.ApplySettings(parse.GetValue(settings) ?? []);
+        InferenceModels.ClassifierName = parse.GetValue(classifier)!;
         var result = await run(parse, cancellationToken);
         JsonLine.Write(result);
         return 0;

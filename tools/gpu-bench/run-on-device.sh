@@ -3,7 +3,7 @@
 # and cuDNN 9 (here: the device machine's PyTorch wheels) but no .NET, Node or network. Needs the parts that
 # tools/gpu-bench/pack.sh wrote to .gpu/parts. Figures and logs go to $OUT (default /tmp/fleet-gpu-out).
 #
-#   tools/gpu-bench/run-on-device.sh [SECONDS_FOR_THE_OPTIONAL_CAPTION_RUN]   (RUNS=3 IMAGES=1000 by default)
+#   tools/gpu-bench/run-on-device.sh     (STEPS="generate labels-int8 labels-float captions-float" RUNS=3 IMAGES=1000 by default)
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
@@ -11,7 +11,7 @@ out=${OUT:-/tmp/fleet-gpu-out}
 root=/tmp/fleet-gpu
 mkdir -p "$out" "$root"
 started=$SECONDS
-log() { echo "[$((SECONDS - started)) s] $*" | tee -a "$out/run.log"; }
+log() { echo "[$(date -u +%H:%M:%S), $((SECONDS - started)) s] $*" | tee -a "$out/run.log"; }
 
 log "unpacking $(cat .gpu/parts/fleet-gpu.tar.xz.* | wc -c) bytes"
 if command -v xz > /dev/null; then
@@ -40,14 +40,28 @@ cat "$out/machine.txt"
 bench() {
   local name=$1 limit=$2; shift 2
   log "$name: fleet-bench $* (limit $limit s)"
-  timeout "$limit" dotnet "$root/bench/fleet-bench.dll" "$@" > "$out/$name.json" 2> "$out/$name.log"
-  log "$name: rc=$? $(cut -c1-600 "$out/$name.json")"
-  grep -m3 -i -E 'cuda|provider' "$out/$name.log" | cut -c1-300
+  echo "== $name" >> "$out/bench.log"
+  timeout "$limit" dotnet "$root/bench/fleet-bench.dll" "$@" > "$out/$name.json" 2>> "$out/bench.log"
+  log "$name: rc=$? $(cut -c1-700 "$out/$name.json")"
 }
 
+# GPU utilisation (share of time a kernel ran) every 500 ms, to line up with run.log's step times.
+nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv,noheader -lms 500 > "$out/gpu-utilization.csv" 2>&1 &
+sampler=$!
+
+# The steps to run (default: all). At most 4, since a device call brings back 8 files.
 runs=${RUNS:-3} images=${IMAGES:-1000}
-bench generate 120 generate --runs "$runs"
-bench pipeline-labels 240 pipeline --runs "$runs" --images "$images" --no-captions
-[ "${1:-0}" -gt 0 ] && bench pipeline-captions "$1" pipeline --runs 1 --images "$images"
-nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv >> "$out/machine.txt"
+for step in ${STEPS:-generate labels-int8 labels-float captions-float}; do
+  case $step in
+    generate) bench generate 120 generate --runs "$runs" ;;
+    # The catalog's default classifier: int8 QLinear ops, which the CUDA provider leaves to the CPU.
+    labels-int8) bench labels-int8 240 pipeline --runs "$runs" --images "$images" --no-captions ;;
+    # The same network in float32, which runs on the GPU.
+    labels-float) bench labels-float 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-float ;;
+    labels-float-b64) bench labels-float-b64 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-float --set Fleet:Inference:BatchSize=64 ;;
+    captions-float) bench captions-float "${CAPTIONS_LIMIT:-150}" pipeline --runs 1 --images "$images" --classifier mobilenetv2-12-float ;;
+    *) log "unknown step $step" ;;
+  esac
+done
+kill "$sampler" 2>/dev/null
 log "done"

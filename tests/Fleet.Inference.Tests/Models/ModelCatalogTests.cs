@@ -38,7 +38,7 @@ public sealed class ModelCatalogTests
         var ex = Assert.Throws<KeyNotFoundException>(() => catalog.Get("resnet-9000"));
 
         Assert.Contains("'resnet-9000'", ex.Message);
-        Assert.Contains("imagenet-labels, mobilenetv2-12-int8", ex.Message);
+        Assert.Contains("imagenet-labels, mobilenetv2-12-float, mobilenetv2-12-int8", ex.Message);
     }
 
     [Fact]
@@ -121,13 +121,13 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
-    public async Task Committed_caption_models_match_their_catalog_entries()
+    public async Task Committed_models_match_their_catalog_entries()
     {
         var catalog = ModelCatalog.Load(TestPaths.CatalogFile);
         using var cache = new TempDirectory();
         var resolver = new ModelResolver(new ModelResolverOptions { RepositoryModelsDirectory = catalog.CatalogDirectory, CacheDirectory = cache.Path, AllowDownload = false });
 
-        foreach (var name in new[] { "fleet-caption-gpt2-small", "fleet-caption-gpt2-tiny-random" })
+        foreach (var name in new[] { "fleet-caption-gpt2-small", "fleet-caption-gpt2-tiny-random", "mobilenetv2-12-float" })
         {
             Assert.StartsWith(Path.Combine(TestPaths.RepositoryRoot, "models", name), await resolver.ResolveAsync(catalog.Get(name)));
         }

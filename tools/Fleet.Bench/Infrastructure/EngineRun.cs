@@ -42,6 +42,7 @@ internal sealed class EngineRun : IAsyncDisposable
         {
             Dataset = dataset,
             Output = Path.Combine(_work, "out"),
+            Classifier = InferenceModels.ClassifierName,
             Captioner = captioner,
             ShardSize = shardSize,
         };

@@ -26,6 +26,9 @@ internal sealed class InferenceModels : IDisposable
 
     public ImageClassifier Classifier { get; }
 
+    /// <summary>The catalog classifier every scenario uses, in the loops and in the engine's jobs (<c>--classifier</c>).</summary>
+    public static string ClassifierName { get; set; } = JobSpec.DefaultClassifier;
+
     public CaptionGenerator? Captioner { get; }
 
     /// <summary>The caption settings a job with default <see cref="CaptionOptions"/> runs with (as the caption grain maps them).</summary>
@@ -37,7 +40,7 @@ internal sealed class InferenceModels : IDisposable
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var services = new ServiceCollection().AddLogging().AddFleetInference(configuration).BuildServiceProvider();
-        var classifier = await services.GetRequiredService<ClassifierPool>().GetAsync(JobSpec.DefaultClassifier);
+        var classifier = await services.GetRequiredService<ClassifierPool>().GetAsync(ClassifierName);
         var captioner = withCaptioner ? await services.GetRequiredService<CaptionerPool>().GetAsync(RunCommand.DefaultCaptioner()) : null;
         return new InferenceModels(services, classifier, captioner);
     }

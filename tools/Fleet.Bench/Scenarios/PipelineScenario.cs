@@ -39,6 +39,7 @@ internal static class PipelineScenario
             scenario = "pipeline",
             images = imageCount,
             runs,
+            classifier = models.Classifier.ModelName,
             executionProviders = new { classifier = models.Classifier.ExecutionProvider, captioner = models.Captioner?.ExecutionProvider },
             startup = new
             {
