@@ -50,8 +50,9 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
             // The status goes in the message (it becomes the error row) and on the exception (the retry policy reads it).
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"GET {Display(itemUri)} failed: {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+            var length = response.Content.Headers.ContentLength;
             await using var content = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            return await ReadStreamAsync(content, response.Content.Headers.ContentLength, pool, ct).ConfigureAwait(false);
+            return await ReadStreamAsync(content, length, pool, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
