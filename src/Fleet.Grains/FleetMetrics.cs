@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Fleet.Grains.Labeling;
 
 namespace Fleet.Grains;
 
@@ -16,7 +17,7 @@ public sealed class FleetMetrics : IDisposable
 
     private readonly Meter _meter;
 
-    public FleetMetrics(IMeterFactory meterFactory, ILocalSiloDetails silo)
+    public FleetMetrics(IMeterFactory meterFactory, ILocalSiloDetails silo, DeviceBusyClock deviceBusy)
     {
         Silo = new(SiloTagName, silo.Name);
         _meter = meterFactory.Create(Name);
@@ -29,6 +30,8 @@ public sealed class FleetMetrics : IDisposable
         ShardsCommitted = _meter.CreateCounter<long>("fleet.shards.committed", "{shard}", "Shards committed by this silo");
         ShardsAbandoned = _meter.CreateCounter<long>("fleet.shards.abandoned", "{shard}", "Shards this silo gave up (lease lost, commit refused, or an error)");
         SchedulerCalls = _meter.CreateCounter<long>("fleet.scheduler.calls", "{call}", "Calls this silo's worker made to jobs and the registry (lease, renew, commit, report, job list)");
+        _meter.CreateObservableCounter("fleet.device.busy", () => new Measurement<double>(deviceBusy.Busy.TotalSeconds, Silo), "s",
+            "Seconds this silo's device spent on batches (counted by the control-plane stand-in labeler)");
     }
 
     /// <summary>The tag to pass with every measurement: this silo's name.</summary>

@@ -15,6 +15,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<JobRunOptions>().Bind(configuration.GetSection("Fleet:Jobs"));
         services.AddOptions<WorkerOptions>().Bind(configuration.GetSection("Fleet:Worker"));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<DeviceBusyClock>();
         services.AddSingleton<FleetMetrics>();
         services.AddOptions<StandInOptions>().Bind(configuration.GetSection(StandInOptions.SectionName));
         // The stand-in only when asked for (control-plane benchmarks); otherwise the job's real model.

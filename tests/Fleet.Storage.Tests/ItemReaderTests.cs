@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using Fleet.Storage.Datasets;
@@ -68,5 +69,70 @@ public sealed class ItemReaderTests
         await File.WriteAllBytesAsync(path, [9, 8]);
 
         Assert.Equal([9, 8], await Reader(new FakeHttpHandler((_, _) => throw new InvalidOperationException())).ReadAsync(new Uri(path).AbsoluteUri, default));
+    }
+
+    [Fact]
+    public async Task File_items_are_read_into_a_buffer_rented_from_the_pool()
+    {
+        var path = Path.Combine(TestPaths.NewTempFolder("item-pooled"), "a.jpg");
+        var content = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
+        await File.WriteAllBytesAsync(path, content);
+        var pool = new CountingPool();
+
+        var item = await Reader(new FakeHttpHandler((_, _) => throw new InvalidOperationException())).ReadAsync(new Uri(path).AbsoluteUri, pool, default);
+
+        Assert.True(item.Pooled);
+        Assert.Same(pool.Rented.Single(), item.Buffer);
+        Assert.Equal(content, item.Memory.ToArray());
+    }
+
+    [Fact]
+    public async Task Http_items_with_a_length_are_pooled_and_without_one_are_read_whole()
+    {
+        var body = Enumerable.Range(0, 5000).Select(i => (byte)(i * 7)).ToArray();
+        var handler = new FakeHttpHandler((request, _) => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = request.RequestUri!.AbsolutePath == "/sized.jpg" ? new ByteArrayContent(body) : new UnsizedContent(body),
+        });
+        var pool = new CountingPool();
+
+        var sized = await Reader(handler).ReadAsync("https://example.invalid/sized.jpg", pool, default);
+        var unsized = await Reader(handler).ReadAsync("https://example.invalid/unsized.jpg", pool, default);
+
+        Assert.True(sized.Pooled);
+        Assert.Equal(body, sized.Memory.ToArray());
+        Assert.False(unsized.Pooled);
+        Assert.Equal(body, unsized.Memory.ToArray());
+        Assert.Single(pool.Rented);
+    }
+
+    /// <summary>ArrayPool.Shared that remembers what it handed out.</summary>
+    private sealed class CountingPool : ArrayPool<byte>
+    {
+        public List<byte[]> Rented { get; } = [];
+
+        public override byte[] Rent(int minimumLength)
+        {
+            var buffer = Shared.Rent(minimumLength);
+            Rented.Add(buffer);
+            return buffer;
+        }
+
+        public override void Return(byte[] array, bool clearArray = false) => Shared.Return(array, clearArray);
+    }
+
+    /// <summary>A body whose length is not known up front (no Content-Length), like a chunked response.</summary>
+    private sealed class UnsizedContent(byte[] body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(body).AsTask();
+
+        // Streamed as a network body is, not buffered first (buffering would tell the length).
+        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new MemoryStream(body, writable: false));
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

@@ -27,8 +27,9 @@ root.Subcommands.Add(Scenario("generate", "Caption-model tokens/s at batch 1 and
 root.Subcommands.Add(Scenario("control-plane", "The engine with a stand-in model that only waits, 1..16 in-process silos",
     [new Option<int[]>("--silos") { Description = "Silo counts", DefaultValueFactory = _ => [1, 2, 4, 8, 16], AllowMultipleArgumentsPerToken = true },
      new Option<int>("--wait-ms") { Description = "Stand-in milliseconds per batch", DefaultValueFactory = _ => 200 },
-     new Option<int>("--images-per-silo") { Description = "Images per run per silo", DefaultValueFactory = _ => 640 }],
-    (p, ct) => ControlPlaneScenario.RunAsync(p.GetValue(runs), p.GetValue<int[]>("--silos")!, p.GetValue<int>("--wait-ms"), p.GetValue<int>("--images-per-silo"), ct)));
+     new Option<int>("--images-per-silo") { Description = "Images per run per silo", DefaultValueFactory = _ => 640 },
+     new Option<int>("--warmup-runs") { Description = "Unmeasured full-size jobs before the measured runs, per silo count (JIT tiering settles)", DefaultValueFactory = _ => 2 }],
+    (p, ct) => ControlPlaneScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--warmup-runs"), p.GetValue<int[]>("--silos")!, p.GetValue<int>("--wait-ms"), p.GetValue<int>("--images-per-silo"), ct)));
 root.Subcommands.Add(Scenario("plan", "Planning a large manifest: first shard, total time, peak memory",
     [new Option<int>("--lines") { Description = "Manifest lines", DefaultValueFactory = _ => 1_000_000 },
      new Option<int>("--shard-size") { Description = "Images per shard", DefaultValueFactory = _ => Fleet.Contracts.JobSpec.DefaultShardSize }],

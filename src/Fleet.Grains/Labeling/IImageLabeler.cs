@@ -13,6 +13,9 @@ public interface IImageLabeler
     /// <summary>Images per batch, which also sizes the shard's download buffer.</summary>
     int BatchSize { get; }
 
-    /// <summary>Labels <paramref name="input"/> until it completes, handing each batch to <paramref name="onBatch"/> in order.</summary>
+    /// <summary>
+    /// Labels <paramref name="input"/> until it completes, handing each batch to <paramref name="onBatch"/> in order.
+    /// Once a batch is handed over, the labeler no longer reads those images' bytes: the caller reuses their buffers.
+    /// </summary>
     Task LabelAsync(JobSpec spec, ChannelReader<EncodedImage> input, Func<ClassifiedBatch, Task> onBatch, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Fleet.Contracts;
@@ -13,7 +14,8 @@ namespace Fleet.Grains.Labeling;
 /// <summary>
 /// Runs one leased shard: reads its manifest, downloads the images (bounded parallelism, retried) into a bounded
 /// channel, labels them in batches as they arrive (<see cref="IImageLabeler"/>), and stages the rows under the lease's id.
-/// Downloads overlap decode and inference; the bounded channel keeps memory flat. Plain .NET, off the grain scheduler.
+/// Downloads overlap decode and inference; the bounded channel keeps memory flat. Image bytes are read into buffers
+/// rented from <see cref="ImageBuffers"/> and returned as soon as their batch is labeled. Plain .NET, off the grain scheduler.
 /// </summary>
 public sealed class ShardProcessor(
     ShardManifestStore manifests,
@@ -25,6 +27,13 @@ public sealed class ShardProcessor(
     FleetMetrics metrics)
 {
     private const int ParallelReads = 8;
+
+    /// <summary>
+    /// Where downloaded images are read into; each goes back once its batch has come out of the labeler. Its own pool, not
+    /// ArrayPool.Shared: that one keeps 32 arrays per size and core, fewer than the images a silo has in flight at once
+    /// (capacity x (channel + reads + the labeler's batches), about 180), so half the reads still allocated.
+    /// </summary>
+    private static readonly ArrayPool<byte> ImageBuffers = ArrayPool<byte>.Create(maxArrayLength: 8 * 1024 * 1024, maxArraysPerBucket: 256);
 
     /// <summary>(field, reason) for each model the spec names that this silo cannot run.</summary>
     public IReadOnlyList<(string Field, string Reason)> ModelProblems(JobSpec spec)
@@ -79,6 +88,9 @@ public sealed class ShardProcessor(
         var models = new ResultModels(spec.Classifier, spec.Captioner);
         var rows = new string?[uris.Count];
         var errors = new string?[uris.Count];
+        // The rented buffer behind each downloaded image, until its batch is labeled. If the shard fails, what is still
+        // here is left to the GC: a labeler that stopped may still be reading it.
+        var buffers = new byte[]?[uris.Count];
 
         var downloaded = Channel.CreateBounded<EncodedImage>(new BoundedChannelOptions(labeler.BatchSize * 2)
         {
@@ -87,8 +99,8 @@ public sealed class ShardProcessor(
         });
         // If either stage fails the other must stop too, or a full channel would block the downloads forever.
         using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var download = DownloadAsync(uris, downloaded.Writer, errors, models, lease.Shard, stages.Token);
-        var label = LabelAsync(spec, uris, downloaded.Reader, rows, errors, models, lease.Shard, stages.Token);
+        var download = DownloadAsync(uris, downloaded.Writer, buffers, errors, models, lease.Shard, stages.Token);
+        var label = LabelAsync(spec, uris, downloaded.Reader, buffers, rows, errors, models, lease.Shard, stages.Token);
         _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await Task.WhenAll(download, label);
 
@@ -103,7 +115,7 @@ public sealed class ShardProcessor(
         return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length));
     }
 
-    private async Task DownloadAsync(IReadOnlyList<string> uris, ChannelWriter<EncodedImage> output, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    private async Task DownloadAsync(IReadOnlyList<string> uris, ChannelWriter<EncodedImage> output, byte[]?[] buffers, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         try
         {
@@ -111,18 +123,20 @@ public sealed class ShardProcessor(
                 new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
                 async (i, ct) =>
                 {
-                    byte[] bytes;
+                    ItemBytes item;
                     try
                     {
-                        bytes = await reader.ReadAsync(uris[i], ct);
+                        item = await reader.ReadAsync(uris[i], ImageBuffers, ct);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         errors[i] = ErrorRow(uris[i], $"read: {e.Message}", models, shard);
                         return;
                     }
+                    if (item.Pooled)
+                        buffers[i] = item.Buffer;
                     metrics.QueuedImages.Add(1, metrics.Silo);
-                    await output.WriteAsync(new EncodedImage(i, bytes), ct);
+                    await output.WriteAsync(new EncodedImage(i, item.Memory), ct);
                 });
             output.Complete();
         }
@@ -134,11 +148,21 @@ public sealed class ShardProcessor(
     }
 
     private async Task LabelAsync(JobSpec spec, IReadOnlyList<string> uris, ChannelReader<EncodedImage> input,
-        string?[] rows, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+        byte[]?[] buffers, string?[] rows, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         // The model labeler decodes the next batch while the model runs this one; rows are built as each batch lands.
         await labeler.LabelAsync(spec, input, async batch =>
         {
+            // The labeler is done with these images' bytes once it hands their batch over (IImageLabeler).
+            foreach (var index in batch.Indices)
+            {
+                if (buffers[index] is { } buffer)
+                {
+                    buffers[index] = null;
+                    ImageBuffers.Return(buffer);
+                }
+            }
+
             using var activity = FleetMetrics.Activities.StartActivity("batch");
             activity?.SetTag("fleet.images", batch.Indices.Count);
             metrics.QueuedImages.Add(-batch.Indices.Count, metrics.Silo);

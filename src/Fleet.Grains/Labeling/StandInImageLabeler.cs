@@ -9,9 +9,11 @@ namespace Fleet.Grains.Labeling;
 /// <summary>
 /// Labels without a model: each batch waits <see cref="StandInOptions.WaitMs"/> and every image gets the same label.
 /// Batches from all shards on this silo take turns, as on one accelerator, so throughput measures how well the
-/// control plane keeps that one device busy. Images are not decoded.
+/// control plane keeps that one device busy. Images are not decoded. The waits are counted on <see cref="DeviceBusyClock"/>,
+/// so a benchmark reads the device's utilisation directly.
 /// </summary>
-public sealed class StandInImageLabeler(IOptions<StandInOptions> standIn, IOptions<InferenceOptions> inference) : IImageLabeler, IDisposable
+public sealed class StandInImageLabeler(IOptions<StandInOptions> standIn, IOptions<InferenceOptions> inference, DeviceBusyClock busy, TimeProvider time)
+    : IImageLabeler, IDisposable
 {
     private static readonly IReadOnlyList<Prediction> Label = [new Prediction("stand-in", 0, 1f)];
     private readonly SemaphoreSlim _device = new(1, 1);
@@ -25,7 +27,8 @@ public sealed class StandInImageLabeler(IOptions<StandInOptions> standIn, IOptio
             await _device.WaitAsync(cancellationToken);
             try
             {
-                await Task.Delay(standIn.Value.WaitMs, cancellationToken);
+                using (busy.Start())
+                    await Task.Delay(TimeSpan.FromMilliseconds(standIn.Value.WaitMs), time, cancellationToken);
             }
             finally
             {

@@ -6,21 +6,26 @@ namespace Fleet.Bench.Infrastructure;
 
 /// <summary>
 /// The real `fleet run` engine in this process: <see cref="EmbeddedFleet"/> (Azurite + in-process silos), one job
-/// submitted and watched to the end. The timeline of committed images gives the steady-state rate.
+/// submitted and watched to the end. The timeline of committed images gives the steady-state rate; the timeline of the
+/// silos' device busy time (<see cref="DeviceBusyMeter"/>, the stand-in's) gives the device utilisation.
 /// </summary>
 internal sealed class EngineRun : IAsyncDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private readonly string _work;
+    private readonly DeviceBusyMeter _deviceBusy = new();
 
-    private EngineRun(EmbeddedFleet fleet, string work, double startSeconds)
+    private EngineRun(EmbeddedFleet fleet, int silos, string work, double startSeconds)
     {
         Fleet = fleet;
+        Silos = silos;
         _work = work;
         StartSeconds = startSeconds;
     }
 
     public EmbeddedFleet Fleet { get; }
+
+    public int Silos { get; }
 
     /// <summary>Seconds to start Azurite and the silos.</summary>
     public double StartSeconds { get; }
@@ -31,7 +36,7 @@ internal sealed class EngineRun : IAsyncDisposable
         Directory.CreateDirectory(work);
         var clock = Stopwatch.StartNew();
         var fleet = await EmbeddedFleet.StartAsync(Environment.GetEnvironmentVariable("FLEET_STORAGE"), Path.Combine(work, ".fleet"), silos, cancellationToken);
-        return new EngineRun(fleet, work, clock.Elapsed.TotalSeconds);
+        return new EngineRun(fleet, Math.Max(1, silos), work, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Runs one job over <paramref name="dataset"/> to the end and returns its timings.</summary>
@@ -47,12 +52,13 @@ internal sealed class EngineRun : IAsyncDisposable
             ShardSize = shardSize,
         };
         var job = Fleet.Client.GetGrain<IJobGrain>(jobId);
+        var busyBefore = _deviceBusy.Read();
         var clock = Stopwatch.StartNew();
         var submitted = await job.Submit(spec);
         if (!submitted.Accepted)
             throw new InvalidOperationException($"job rejected: {submitted.Status.Reason}");
 
-        var timeline = new List<(double Seconds, long Done)>();
+        var timeline = new List<TimelinePoint>();
         double? firstShard = null;
         double? planned = null;
         JobStatus status;
@@ -64,14 +70,34 @@ internal sealed class EngineRun : IAsyncDisposable
                 firstShard = now;
             if (planned is null && status.PlanningComplete)
                 planned = now;
-            timeline.Add((now, status.ImagesDone));
+            var busy = _deviceBusy.Read();
+            timeline.Add(new TimelinePoint(now, status.ImagesDone,
+                busy.Sum(silo => silo.Value - busyBefore.GetValueOrDefault(silo.Key)),
+                busy.Count(silo => silo.Value > busyBefore.GetValueOrDefault(silo.Key)),
+                status.ShardsPending > 0 || !status.PlanningComplete));
             if (status.State is not (JobState.Planning or JobState.Running))
                 break;
             await Task.Delay(Poll, cancellationToken);
         }
         if (status.State != JobState.Succeeded)
             throw new InvalidOperationException($"job {jobId} ended {status.State}: {status.Reason}");
-        return JobTimings.From(status, timeline, firstShard ?? double.NaN, planned ?? double.NaN);
+        return JobTimings.From(jobId, status, timeline, firstShard ?? double.NaN, planned ?? double.NaN, Silos);
+    }
+
+    /// <summary>
+    /// Keeps the engine up with no work for <paramref name="length"/>, polling a finished job's status as
+    /// <see cref="RunJobAsync"/> polls a running one: the fixed background cost (silo timers, idle workers asking for
+    /// work, storage clients, this harness's polling) that a job's CPU figure also contains.
+    /// </summary>
+    public async Task IdleAsync(string jobId, TimeSpan length, CancellationToken cancellationToken)
+    {
+        var job = Fleet.Client.GetGrain<IJobGrain>(jobId);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < length)
+        {
+            await job.GetStatus();
+            await Task.Delay(Poll, cancellationToken);
+        }
     }
 
     /// <summary>Submits a job and waits only until its planning is complete (for a silo whose worker is off).</summary>
@@ -95,7 +121,7 @@ internal sealed class EngineRun : IAsyncDisposable
                     throw new InvalidOperationException($"planning ended {status.State}: {status.Reason}");
                 var planned = clock.Elapsed.TotalSeconds;
                 await job.Cancel();
-                return new JobTimings(status.ImagesTotal, 0, planned, double.NaN, firstShard ?? planned, planned);
+                return new JobTimings(jobId, status.ImagesTotal, 0, planned, double.NaN, firstShard ?? planned, planned);
             }
             await Task.Delay(Poll, cancellationToken);
         }
@@ -104,6 +130,7 @@ internal sealed class EngineRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Fleet.DisposeAsync();
+        _deviceBusy.Dispose();
         try
         {
             Directory.Delete(_work, recursive: true);
@@ -115,21 +142,50 @@ internal sealed class EngineRun : IAsyncDisposable
     }
 }
 
-/// <summary>One job's timings: whole job, steady state (after the first committed images), planning.</summary>
-internal sealed record JobTimings(long Images, long Failed, double JobSeconds, double SteadyImagesPerSecond, double FirstShardSeconds, double PlanningSeconds)
+/// <summary>
+/// One poll of a running job: seconds since submit, images committed, device busy seconds since submit (all silos),
+/// how many silos' devices have started on this job, and whether shards were still waiting for a worker.
+/// </summary>
+internal readonly record struct TimelinePoint(double Seconds, long Done, double DeviceBusySeconds, int DevicesStarted, bool ShardsWaiting);
+
+/// <summary>
+/// One job's timings: whole job, steady state (after the first committed images), planning, and the silos' device
+/// busy seconds (0 unless the stand-in labeler runs) over the whole job and over the saturated window: from the first
+/// poll at which every silo's device had started to the last poll at which shards still waited for a worker. In that
+/// window every device could have been busy all the time, so its idle time is what the control plane cost it.
+/// </summary>
+internal sealed record JobTimings(string JobId, long Images, long Failed, double JobSeconds, double SteadyImagesPerSecond, double FirstShardSeconds, double PlanningSeconds)
 {
     public double JobImagesPerSecond => Images / JobSeconds;
 
-    public static JobTimings From(JobStatus status, List<(double Seconds, long Done)> timeline, double firstShard, double planned)
+    /// <summary>Device busy seconds, all silos, from submit to the last poll.</summary>
+    public double DeviceBusySeconds { get; init; }
+
+    /// <summary>The saturated window: its length (0 if the job never saturated the silos), images committed and device busy seconds (all silos) in it.</summary>
+    public double SaturatedSeconds { get; init; }
+
+    public long SaturatedImages { get; init; }
+
+    public double SaturatedDeviceBusySeconds { get; init; }
+
+    public static JobTimings From(string jobId, JobStatus status, List<TimelinePoint> timeline, double firstShard, double planned, int silos)
     {
         var total = timeline[^1].Seconds;
         var images = status.ImagesDone;
         // Steady state: from the first poll that saw committed images to the end, so planning, model load and the
         // first shard's pipeline fill are left out. Falls back to the whole job for a job too short to tell.
         var first = timeline.FindIndex(p => p.Done > 0);
-        var steady = first >= 0 && total - timeline[first].Seconds > 0.5 && images > timeline[first].Done
-            ? (images - timeline[first].Done) / (total - timeline[first].Seconds)
-            : images / total;
-        return new JobTimings(images, status.ImagesFailed, total, steady, firstShard, planned);
+        var isSteady = first >= 0 && total - timeline[first].Seconds > 0.5 && images > timeline[first].Done;
+        var start = isSteady ? timeline[first] : new TimelinePoint(0, 0, 0, 0, true);
+        var saturatedFrom = timeline.FindIndex(p => p.DevicesStarted >= silos);
+        var saturatedTo = timeline.FindLastIndex(p => p.ShardsWaiting);
+        var saturated = saturatedFrom >= 0 && saturatedTo > saturatedFrom;
+        return new JobTimings(jobId, images, status.ImagesFailed, total, (images - start.Done) / (total - start.Seconds), firstShard, planned)
+        {
+            DeviceBusySeconds = timeline[^1].DeviceBusySeconds,
+            SaturatedSeconds = saturated ? timeline[saturatedTo].Seconds - timeline[saturatedFrom].Seconds : 0,
+            SaturatedImages = saturated ? timeline[saturatedTo].Done - timeline[saturatedFrom].Done : 0,
+            SaturatedDeviceBusySeconds = saturated ? timeline[saturatedTo].DeviceBusySeconds - timeline[saturatedFrom].DeviceBusySeconds : 0,
+        };
     }
 }

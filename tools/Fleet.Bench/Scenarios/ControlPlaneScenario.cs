@@ -7,10 +7,14 @@ namespace Fleet.Bench.Scenarios;
 /// `control-plane`: the engine with the model replaced by a stand-in that only waits (Fleet:Inference:StandIn:WaitMs,
 /// one batch at a time per silo, like one accelerator each), with 1..16 in-process silos. Storage is real: job state
 /// and shard manifests in Azurite, rows in a local folder (the local result store), images read from local files.
+/// Each run is a job followed by an idle window as long as the job (silos up, no work, the same status polling), so
+/// the fixed background CPU can be told apart from the CPU the images cost.
 /// </summary>
 internal static class ControlPlaneScenario
 {
-    public static async Task<object> RunAsync(int runs, int[] siloCounts, int waitMs, int imagesPerSilo, CancellationToken cancellationToken)
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
+    public static async Task<object> RunAsync(int runs, int warmupRuns, int[] siloCounts, int waitMs, int imagesPerSilo, CancellationToken cancellationToken)
     {
         Environment.SetEnvironmentVariable("Fleet__Inference__StandIn__WaitMs", waitMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var batchSize = new Fleet.Inference.Runtime.InferenceOptions().BatchSize;
@@ -22,40 +26,71 @@ internal static class ControlPlaneScenario
         {
             using var photos = PhotoSet.Create(imagesPerSilo * silos);
             await using var engine = await EngineRun.StartAsync(silos, cancellationToken);
-            using (var warm = PhotoSet.Create(Fleet.Contracts.JobSpec.DefaultShardSize * silos))
-                await engine.RunJobAsync(warm.Folder, captioner: null, cancellationToken);
+            // Full-size warm-up jobs: with one small one, tiered JIT (and dynamic PGO) was still promoting hot methods in the
+            // first measured runs, and CPU per image fell run after run (1 silo: 6.4, 2.4, 1.2 ms net).
+            for (var warmup = 0; warmup < warmupRuns; warmup++)
+                await engine.RunJobAsync(photos.Folder, captioner: null, cancellationToken);
 
             var rate = new List<double>();
+            var jobRate = new List<double>();
             var callRate = new List<double>();
+            var busy = new List<double>();
+            var busyWholeJob = new List<double>();
+            var idlePerImage = new List<double>();
             var cpuPerImage = new List<double>();
+            var idleCpuPerImage = new List<double>();
+            var netCpuPerImage = new List<double>();
+            var allocatedPerImage = new List<double>();
+            var gen0PerShard = new List<double>();
             for (var run = 1; run <= runs; run++)
             {
                 var callsBefore = calls.Calls;
-                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var (cpuBefore, allocatedBefore, gen0Before) = (CpuTime(), GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0));
                 var job = await engine.RunJobAsync(photos.Folder, captioner: null, cancellationToken);
-                var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                var cpu = CpuTime() - cpuBefore;
+                var (allocated, gen0) = (GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore, GC.CollectionCount(0) - gen0Before);
+
+                // The same engine, as long as the job took, with nothing to do.
+                await Task.Delay(Settle, cancellationToken);
+                var idleBefore = CpuTime();
+                await engine.IdleAsync(job.JobId, TimeSpan.FromSeconds(job.JobSeconds), cancellationToken);
+                var idleCpu = CpuTime() - idleBefore;
+
                 rate.Add(job.SteadyImagesPerSecond);
+                jobRate.Add(job.JobImagesPerSecond);
                 callRate.Add((calls.Calls - callsBefore) / job.JobSeconds);
+                busy.Add(job.SaturatedDeviceBusySeconds / (silos * job.SaturatedSeconds));
+                busyWholeJob.Add(job.DeviceBusySeconds / (silos * job.JobSeconds));
+                // Wall time the silos' devices were not busy while they all could have been, per image committed then.
+                idlePerImage.Add((silos * job.SaturatedSeconds - job.SaturatedDeviceBusySeconds) / job.SaturatedImages * 1e6);
                 cpuPerImage.Add(cpu.TotalMicroseconds / job.Images);
-                JsonLine.Progress($"{silos} silo(s): {job.SteadyImagesPerSecond:F0} img/s steady of {idealPerSilo * silos:F0} ideal, {(calls.Calls - callsBefore) / job.JobSeconds:F0} scheduler calls/s");
+                idleCpuPerImage.Add(idleCpu.TotalMicroseconds / job.Images);
+                netCpuPerImage.Add((cpu - idleCpu).TotalMicroseconds / job.Images);
+                allocatedPerImage.Add(allocated / 1024.0 / job.Images);
+                gen0PerShard.Add(gen0 * (double)Fleet.Contracts.JobSpec.DefaultShardSize / job.Images);
+                JsonLine.Progress($"{silos} silo(s): {job.SteadyImagesPerSecond:F0} img/s steady of {idealPerSilo * silos:F0} ideal, device busy {busy[^1]:P1}, " +
+                    $"CPU {cpuPerImage[^1]:F0} us/img ({idleCpuPerImage[^1]:F0} idle, {netCpuPerImage[^1]:F0} net), {allocatedPerImage[^1]:F0} KB/img, {(calls.Calls - callsBefore) / job.JobSeconds:F0} scheduler calls/s");
             }
 
             var median = Spread.Of(rate).Median;
             oneSilo ??= silos == 1 ? median : null;
-            // Wall time a silo's device is not busy, per image: what the control plane costs the accelerator.
-            var overheadUs = rate.Select(r => ((silos / r) - (waitMs / 1000.0 / batchSize)) * 1e6).ToArray();
             rows.Add(new
             {
                 silos,
                 imagesPerRun = imagesPerSilo * silos,
                 imagesPerSecond = Spread.Of(rate),
+                jobImagesPerSecond = Spread.Of(jobRate),
                 idealImagesPerSecond = Math.Round(idealPerSilo * silos, 1),
-                deviceBusyFraction = Spread.Of(rate.Select(r => r / (idealPerSilo * silos)).ToArray()),
+                deviceBusyFraction = Spread.Of(busy),
+                deviceBusyFractionWholeJob = Spread.Of(busyWholeJob),
                 scalingEfficiency = oneSilo is { } one ? Math.Round(median / (silos * one), 3) : (double?)null,
                 schedulerCallsPerSecond = Spread.Of(callRate),
-                deviceIdlePerImageUs = Spread.Of(overheadUs),
-                deviceIdlePerShardMs = Spread.Of(overheadUs.Select(us => us * Fleet.Contracts.JobSpec.DefaultShardSize / 1000).ToArray()),
+                deviceIdlePerImageUs = Spread.Of(idlePerImage),
                 cpuPerImageUs = Spread.Of(cpuPerImage),
+                idleCpuPerImageUs = Spread.Of(idleCpuPerImage),
+                netCpuPerImageUs = Spread.Of(netCpuPerImage),
+                allocatedKBPerImage = Spread.Of(allocatedPerImage),
+                gen0CollectionsPerShard = Spread.Of(gen0PerShard),
             });
         }
 
@@ -66,9 +101,22 @@ internal static class ControlPlaneScenario
             batchSize,
             shardSize = Fleet.Contracts.JobSpec.DefaultShardSize,
             runs,
+            warmupRuns,
             storage = "Azurite (job state, shard manifests) + local result store (rows) + local image files",
-            note = "scalingEfficiency = median(N silos) / (N x median(1 silo)); deviceIdlePerImageUs = N / rate - wait / batch; cpuPerImageUs = this process's CPU (all silos, not Azurite) per image",
+            note = "imagesPerSecond: steady window (first poll with committed images to the end; with 2 shards in flight it credits work begun before it, so it can exceed ideal); " +
+                   "jobImagesPerSecond: submit to done. deviceBusyFraction: the stand-ins' own busy seconds (measured, not inferred from the rate) / (N x window) over the saturated window, " +
+                   "from the first poll at which every silo's device had started to the last poll at which shards still waited for a worker (WholeJob: submit to done, so job start, " +
+                   "planning and the tail count as idle); deviceIdlePerImageUs: (N x saturated window - busy) / images committed in it. " +
+                   "scalingEfficiency = median(N silos) / (N x median(1 silo)). cpuPerImageUs: this process's CPU (all silos and the harness, not Azurite) during the job / images (raw); " +
+                   "idleCpuPerImageUs: the same process over an equally long idle window right after (silos up, no job, same 50 ms status polling) / the job's images: the fixed background cost; " +
+                   "netCpuPerImageUs = raw - idle, run by run: what the images cost. allocatedKBPerImage and gen0CollectionsPerShard: the whole process during the job.",
             silos = rows,
         };
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 }
