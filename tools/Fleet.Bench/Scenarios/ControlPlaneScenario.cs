@@ -42,19 +42,23 @@ internal static class ControlPlaneScenario
             var netCpuPerImage = new List<double>();
             var allocatedPerImage = new List<double>();
             var gen0PerShard = new List<double>();
+            var jitPerImage = new List<double>();
+            var netCpuWithoutJitPerImage = new List<double>();
             for (var run = 1; run <= runs; run++)
             {
                 var callsBefore = calls.Calls;
-                var (cpuBefore, allocatedBefore, gen0Before) = (CpuTime(), GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0));
+                var (cpuBefore, allocatedBefore, gen0Before, jitBefore) = (CpuTime(), GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), JitTime());
                 var job = await engine.RunJobAsync(photos.Folder, captioner: null, cancellationToken);
                 var cpu = CpuTime() - cpuBefore;
+                var jit = JitTime() - jitBefore;
                 var (allocated, gen0) = (GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore, GC.CollectionCount(0) - gen0Before);
 
                 // The same engine, as long as the job took, with nothing to do.
                 await Task.Delay(Settle, cancellationToken);
-                var idleBefore = CpuTime();
+                var (idleBefore, idleJitBefore) = (CpuTime(), JitTime());
                 await engine.IdleAsync(job.JobId, TimeSpan.FromSeconds(job.JobSeconds), cancellationToken);
                 var idleCpu = CpuTime() - idleBefore;
+                var idleJit = JitTime() - idleJitBefore;
 
                 rate.Add(job.SteadyImagesPerSecond);
                 jobRate.Add(job.JobImagesPerSecond);
@@ -66,10 +70,14 @@ internal static class ControlPlaneScenario
                 cpuPerImage.Add(cpu.TotalMicroseconds / job.Images);
                 idleCpuPerImage.Add(idleCpu.TotalMicroseconds / job.Images);
                 netCpuPerImage.Add((cpu - idleCpu).TotalMicroseconds / job.Images);
+                // Tiered JIT (and dynamic PGO) keeps recompiling hot methods for a while after start; a silo that runs
+                // for hours has paid that once, so the net cost without JIT time is the long-run figure.
+                jitPerImage.Add(jit.TotalMicroseconds / job.Images);
+                netCpuWithoutJitPerImage.Add((cpu - jit - (idleCpu - idleJit)).TotalMicroseconds / job.Images);
                 allocatedPerImage.Add(allocated / 1024.0 / job.Images);
                 gen0PerShard.Add(gen0 * (double)Fleet.Contracts.JobSpec.DefaultShardSize / job.Images);
                 JsonLine.Progress($"{silos} silo(s): {job.SteadyImagesPerSecond:F0} img/s steady of {idealPerSilo * silos:F0} ideal, device busy {busy[^1]:P1}, " +
-                    $"CPU {cpuPerImage[^1]:F0} us/img ({idleCpuPerImage[^1]:F0} idle, {netCpuPerImage[^1]:F0} net), {allocatedPerImage[^1]:F0} KB/img, {(calls.Calls - callsBefore) / job.JobSeconds:F0} scheduler calls/s");
+                    $"CPU {cpuPerImage[^1]:F0} us/img ({idleCpuPerImage[^1]:F0} idle, {netCpuPerImage[^1]:F0} net, {netCpuWithoutJitPerImage[^1]:F0} net without JIT), {allocatedPerImage[^1]:F0} KB/img, {(calls.Calls - callsBefore) / job.JobSeconds:F0} scheduler calls/s");
             }
 
             var median = Spread.Of(rate).Median;
@@ -89,6 +97,8 @@ internal static class ControlPlaneScenario
                 cpuPerImageUs = Spread.Of(cpuPerImage),
                 idleCpuPerImageUs = Spread.Of(idleCpuPerImage),
                 netCpuPerImageUs = Spread.Of(netCpuPerImage),
+                jitPerImageUs = Spread.Of(jitPerImage),
+                netCpuWithoutJitPerImageUs = Spread.Of(netCpuWithoutJitPerImage),
                 allocatedKBPerImage = Spread.Of(allocatedPerImage),
                 gen0CollectionsPerShard = Spread.Of(gen0PerShard),
             });
@@ -109,10 +119,13 @@ internal static class ControlPlaneScenario
                    "planning and the tail count as idle); deviceIdlePerImageUs: (N x saturated window - busy) / images committed in it. " +
                    "scalingEfficiency = median(N silos) / (N x median(1 silo)). cpuPerImageUs: this process's CPU (all silos and the harness, not Azurite) during the job / images (raw); " +
                    "idleCpuPerImageUs: the same process over an equally long idle window right after (silos up, no job, same 50 ms status polling) / the job's images: the fixed background cost; " +
-                   "netCpuPerImageUs = raw - idle, run by run: what the images cost. allocatedKBPerImage and gen0CollectionsPerShard: the whole process during the job.",
+                   "netCpuPerImageUs = raw - idle, run by run: what the images cost. jitPerImageUs: JIT compilation time during the job (System.Runtime.JitInfo) / images; " +
+                   "netCpuWithoutJitPerImageUs: net, with the JIT time of the job and of the idle window taken out (the long-run cost, once tiering has settled). allocatedKBPerImage and gen0CollectionsPerShard: the whole process during the job.",
             silos = rows,
         };
     }
+
+    private static TimeSpan JitTime() => System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
 
     private static TimeSpan CpuTime()
     {
