@@ -8,19 +8,26 @@ namespace Fleet.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>OpenTelemetry (Fleet and Orleans meters and sources; OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set) and health checks.</summary>
+    /// <summary>
+    /// OpenTelemetry (Fleet and Orleans meters and sources) and health checks. Traces and the OTLP exporter only when
+    /// OTEL_EXPORTER_OTLP_ENDPOINT is set (the Aspire dashboard sets it).
+    /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         var otel = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddRuntimeInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddMeter(FleetTelemetry.Meters))
-            .WithTracing(tracing => tracing
-                .AddHttpClientInstrumentation()
-                .AddSource(FleetTelemetry.Sources));
+                .AddMeter(FleetTelemetry.Meters));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.UseOtlpExporter();
+        {
+            // With nowhere to send them, spans would still be created and sampled for every grain call on both ends
+            // and every storage request, then dropped (docs/benchmarks.md, section 3).
+            otel.WithTracing(tracing => tracing
+                    .AddHttpClientInstrumentation()
+                    .AddSource(FleetTelemetry.Sources))
+                .UseOtlpExporter();
+        }
         builder.Services.AddHealthChecks();
         return builder;
     }
