@@ -31,19 +31,7 @@ internal static class ControlPlaneScenario
             for (var warmup = 0; warmup < warmupRuns; warmup++)
                 await engine.RunJobAsync(photos.Folder, captioner: null, cancellationToken);
 
-            var rate = new List<double>();
-            var jobRate = new List<double>();
-            var callRate = new List<double>();
-            var busy = new List<double>();
-            var busyWholeJob = new List<double>();
-            var idlePerImage = new List<double>();
-            var cpuPerImage = new List<double>();
-            var idleCpuPerImage = new List<double>();
-            var netCpuPerImage = new List<double>();
-            var allocatedPerImage = new List<double>();
-            var gen0PerShard = new List<double>();
-            var jitPerImage = new List<double>();
-            var netCpuWithoutJitPerImage = new List<double>();
+            var measured = new List<RunFigures>();
             for (var run = 1; run <= runs; run++)
             {
                 var callsBefore = calls.Calls;
@@ -60,47 +48,35 @@ internal static class ControlPlaneScenario
                 var idleCpu = CpuTime() - idleBefore;
                 var idleJit = JitTime() - idleJitBefore;
 
-                rate.Add(job.SteadyImagesPerSecond);
-                jobRate.Add(job.JobImagesPerSecond);
-                callRate.Add((calls.Calls - callsBefore) / job.JobSeconds);
-                busy.Add(job.SaturatedDeviceBusySeconds / (silos * job.SaturatedSeconds));
-                busyWholeJob.Add(job.DeviceBusySeconds / (silos * job.JobSeconds));
-                // Wall time the silos' devices were not busy while they all could have been, per image committed then.
-                idlePerImage.Add((silos * job.SaturatedSeconds - job.SaturatedDeviceBusySeconds) / job.SaturatedImages * 1e6);
-                cpuPerImage.Add(cpu.TotalMicroseconds / job.Images);
-                idleCpuPerImage.Add(idleCpu.TotalMicroseconds / job.Images);
-                netCpuPerImage.Add((cpu - idleCpu).TotalMicroseconds / job.Images);
-                // Tiered JIT (and dynamic PGO) keeps recompiling hot methods for a while after start; a silo that runs
-                // for hours has paid that once, so the net cost without JIT time is the long-run figure.
-                jitPerImage.Add(jit.TotalMicroseconds / job.Images);
-                netCpuWithoutJitPerImage.Add((cpu - jit - (idleCpu - idleJit)).TotalMicroseconds / job.Images);
-                allocatedPerImage.Add(allocated / 1024.0 / job.Images);
-                gen0PerShard.Add(gen0 * (double)Fleet.Contracts.JobSpec.DefaultShardSize / job.Images);
-                JsonLine.Progress($"{silos} silo(s): {job.SteadyImagesPerSecond:F0} img/s steady of {idealPerSilo * silos:F0} ideal, device busy {busy[^1]:P1}, " +
-                    $"CPU {cpuPerImage[^1]:F0} us/img ({idleCpuPerImage[^1]:F0} idle, {netCpuPerImage[^1]:F0} net, {netCpuWithoutJitPerImage[^1]:F0} net without JIT), {allocatedPerImage[^1]:F0} KB/img, {(calls.Calls - callsBefore) / job.JobSeconds:F0} scheduler calls/s");
+                var figures = new RunFigures(job, silos, calls.Calls - callsBefore, cpu, jit, idleCpu, idleJit, allocated, gen0);
+                measured.Add(figures);
+                JsonLine.Progress($"{silos} silo(s): {job.SteadyImagesPerSecond:F0} img/s steady of {idealPerSilo * silos:F0} ideal, device busy {figures.DeviceBusy:P1}, " +
+                    $"CPU {figures.CpuPerImageUs:F0} us/img ({figures.IdleCpuPerImageUs:F0} idle, {figures.NetCpuPerImageUs:F0} net, {figures.NetCpuWithoutJitPerImageUs:F0} net without JIT), " +
+                    $"{figures.AllocatedKBPerImage:F0} KB/img, {figures.SchedulerCallsPerSecond:F0} scheduler calls/s");
             }
 
-            var median = Spread.Of(rate).Median;
+            Spread Of(Func<RunFigures, double> figure) => Spread.Of(measured.Select(figure).ToArray());
+            var median = Of(r => r.Job.SteadyImagesPerSecond).Median;
             oneSilo ??= silos == 1 ? median : null;
             rows.Add(new
             {
                 silos,
                 imagesPerRun = imagesPerSilo * silos,
-                imagesPerSecond = Spread.Of(rate),
-                jobImagesPerSecond = Spread.Of(jobRate),
+                imagesPerSecond = Of(r => r.Job.SteadyImagesPerSecond),
+                jobImagesPerSecond = Of(r => r.Job.JobImagesPerSecond),
                 idealImagesPerSecond = Math.Round(idealPerSilo * silos, 1),
-                deviceBusyFraction = Spread.Of(busy),
-                deviceBusyFractionWholeJob = Spread.Of(busyWholeJob),
+                deviceBusyFraction = Of(r => r.DeviceBusy),
+                deviceBusyFractionWholeJob = Of(r => r.DeviceBusyWholeJob),
                 scalingEfficiency = oneSilo is { } one ? Math.Round(median / (silos * one), 3) : (double?)null,
-                schedulerCallsPerSecond = Spread.Of(callRate),
-                deviceIdlePerImageUs = Spread.Of(idlePerImage),
-                cpuPerImageUs = Spread.Of(cpuPerImage),
-                idleCpuPerImageUs = Spread.Of(idleCpuPerImage),
-                netCpuPerImageUs = Spread.Of(netCpuPerImage),
-                jitPerImageUs = Spread.Of(jitPerImage),
-                netCpuWithoutJitPerImageUs = Spread.Of(netCpuWithoutJitPerImage),
-                allocatedKBPerImage = Spread.Of(allocatedPerImage),
-                gen0CollectionsPerShard = Spread.Of(gen0PerShard),
+                schedulerCallsPerSecond = Of(r => r.SchedulerCallsPerSecond),
+                deviceIdlePerImageUs = Of(r => r.DeviceIdlePerImageUs),
+                cpuPerImageUs = Of(r => r.CpuPerImageUs),
+                idleCpuPerImageUs = Of(r => r.IdleCpuPerImageUs),
+                netCpuPerImageUs = Of(r => r.NetCpuPerImageUs),
+                jitPerImageUs = Of(r => r.JitPerImageUs),
+                netCpuWithoutJitPerImageUs = Of(r => r.NetCpuWithoutJitPerImageUs),
+                allocatedKBPerImage = Of(r => r.AllocatedKBPerImage),
+                gen0CollectionsPerShard = Of(r => r.Gen0CollectionsPerShard),
             });
         }
 
@@ -123,6 +99,39 @@ internal static class ControlPlaneScenario
                    "netCpuWithoutJitPerImageUs: net, with the JIT time of the job and of the idle window taken out (the long-run cost, once tiering has settled). allocatedKBPerImage and gen0CollectionsPerShard: the whole process during the job.",
             silos = rows,
         };
+    }
+
+    /// <summary>What one measured run (a job, then an equally long idle window) cost, per image where it says so.</summary>
+    private sealed record RunFigures(JobTimings Job, int Silos, long SchedulerCalls, TimeSpan Cpu, TimeSpan Jit, TimeSpan IdleCpu, TimeSpan IdleJit, long Allocated, int Gen0)
+    {
+        public double SchedulerCallsPerSecond => SchedulerCalls / Job.JobSeconds;
+
+        public double DeviceBusy => Job.SaturatedDeviceBusySeconds / (Silos * Job.SaturatedSeconds);
+
+        public double DeviceBusyWholeJob => Job.DeviceBusySeconds / (Silos * Job.JobSeconds);
+
+        /// <summary>Wall time the silos' devices were not busy while they all could have been, per image committed then.</summary>
+        public double DeviceIdlePerImageUs => ((Silos * Job.SaturatedSeconds) - Job.SaturatedDeviceBusySeconds) / Job.SaturatedImages * 1e6;
+
+        public double CpuPerImageUs => PerImageUs(Cpu);
+
+        public double IdleCpuPerImageUs => PerImageUs(IdleCpu);
+
+        public double NetCpuPerImageUs => PerImageUs(Cpu - IdleCpu);
+
+        public double JitPerImageUs => PerImageUs(Jit);
+
+        /// <summary>
+        /// Tiered JIT (and dynamic PGO) keeps recompiling hot methods for a while after start; a silo that runs for hours
+        /// has paid that once, so the net cost without JIT time is the long-run figure.
+        /// </summary>
+        public double NetCpuWithoutJitPerImageUs => PerImageUs(Cpu - Jit - (IdleCpu - IdleJit));
+
+        public double AllocatedKBPerImage => Allocated / 1024.0 / Job.Images;
+
+        public double Gen0CollectionsPerShard => Gen0 * (double)Fleet.Contracts.JobSpec.DefaultShardSize / Job.Images;
+
+        private double PerImageUs(TimeSpan time) => time.TotalMicroseconds / Job.Images;
     }
 
     private static TimeSpan JitTime() => System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
