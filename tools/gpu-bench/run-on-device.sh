@@ -14,11 +14,12 @@ started=$SECONDS
 log() { echo "[$(date -u +%H:%M:%S), $((SECONDS - started)) s] $*" | tee -a "$out/run.log"; }
 
 log "unpacking $(cat .gpu/parts/fleet-gpu.tar.xz.* | wc -c) bytes"
-if command -v xz > /dev/null; then
-  cat .gpu/parts/fleet-gpu.tar.xz.* | xz -d -T0 | tar -xf - -C "$root" || exit 1
-else
-  cat .gpu/parts/fleet-gpu.tar.xz.* | python3 -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.stdin.buffer), sys.stdout.buffer)' | tar -xf - -C "$root" || exit 1
-fi
+# xz where the machine has it, else Python's lzma (always there).
+unxz() {
+  if command -v xz > /dev/null; then xz -d -T0
+  else python3 -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.stdin.buffer), sys.stdout.buffer)'; fi
+}
+cat .gpu/parts/fleet-gpu.tar.xz.* | unxz | tar -xf - -C "$root" || exit 1
 cp -an "$root/models/." models/
 
 # CUDA 13 and cuDNN 9 from the Python environment's nvidia-* wheels, and the driver's libcuda.
