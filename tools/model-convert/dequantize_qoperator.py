@@ -77,13 +77,8 @@ def main():
             clip_to_output(o[0] + "_preclip", o[0], ys, yz)
         elif op == "QLinearMatMul":
             a, as_, az, b, bs, bz, ys, yz = i
-            a = as_float(a, as_, az)
-            if b in inits:
-                bq, scale, zero = dequantized(value(b), bs, bz)
-                bf = (bq - zero.reshape(1, -1) if zero.ndim else bq - zero) * (scale.reshape(1, -1) if scale.ndim else scale)
-                new_inits[b + "_float"] = bf.astype(np.float32)
-                b = b + "_float"
-            nodes.append(helper.make_node("MatMul", [a, b], [o[0] + "_preclip"], name=node.name + "_float"))
+            # B's per-column scales and zero points (shape [N]) broadcast along its last axis, as as_float does.
+            nodes.append(helper.make_node("MatMul", [as_float(a, as_, az), as_float(b, bs, bz)], [o[0] + "_preclip"], name=node.name + "_float"))
             clip_to_output(o[0] + "_preclip", o[0], ys, yz)
         elif op == "QLinearAdd":
             a, as_, az, b, bs, bz, cs, cz = i
