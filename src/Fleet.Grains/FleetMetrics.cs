@@ -19,33 +19,32 @@ public sealed class FleetMetrics : IDisposable
 
     public FleetMetrics(IMeterFactory meterFactory, ILocalSiloDetails silo, DeviceBusyClock deviceBusy)
     {
-        Silo = new(SiloTagName, silo.Name);
+        KeyValuePair<string, object?> siloTag = new(SiloTagName, silo.Name);
         _meter = meterFactory.Create(Name);
-        ImagesLabeled = _meter.CreateCounter<long>("fleet.images.labeled", "{image}", "Images labeled and committed");
-        ImagesFailed = _meter.CreateCounter<long>("fleet.images.failed", "{image}", "Images that became error rows");
-        CaptionsGenerated = _meter.CreateCounter<long>("fleet.captions.generated", "{caption}", "Captions generated");
-        ShardDuration = _meter.CreateHistogram<double>("fleet.shard.duration", "s", "Time from shard start to staged rows");
-        QueuedImages = _meter.CreateUpDownCounter<long>("fleet.pipeline.queued", "{image}", "Images downloaded and waiting for decode and inference");
-        ActiveLeases = _meter.CreateUpDownCounter<long>("fleet.leases.active", "{lease}", "Shard leases this silo is working on");
-        ShardsCommitted = _meter.CreateCounter<long>("fleet.shards.committed", "{shard}", "Shards committed by this silo");
-        ShardsAbandoned = _meter.CreateCounter<long>("fleet.shards.abandoned", "{shard}", "Shards this silo gave up (lease lost, commit refused, or an error)");
-        SchedulerCalls = _meter.CreateCounter<long>("fleet.scheduler.calls", "{call}", "Calls this silo's worker made to jobs and the registry (lease, renew, commit, report, job list)");
-        _meter.CreateObservableCounter("fleet.device.busy", () => new Measurement<double>(deviceBusy.Busy.TotalSeconds, Silo), "s",
+        SiloCounter Counter(string name, string unit, string description) => new(_meter.CreateCounter<long>(name, unit, description).Add, siloTag);
+        SiloCounter UpDownCounter(string name, string unit, string description) => new(_meter.CreateUpDownCounter<long>(name, unit, description).Add, siloTag);
+        ImagesLabeled = Counter("fleet.images.labeled", "{image}", "Images labeled and committed");
+        ImagesFailed = Counter("fleet.images.failed", "{image}", "Images that became error rows");
+        CaptionsGenerated = Counter("fleet.captions.generated", "{caption}", "Captions generated");
+        ShardDuration = new(_meter.CreateHistogram<double>("fleet.shard.duration", "s", "Time from shard start to staged rows"), siloTag);
+        QueuedImages = UpDownCounter("fleet.pipeline.queued", "{image}", "Images downloaded and waiting for decode and inference");
+        ActiveLeases = UpDownCounter("fleet.leases.active", "{lease}", "Shard leases this silo is working on");
+        ShardsCommitted = Counter("fleet.shards.committed", "{shard}", "Shards committed by this silo");
+        ShardsAbandoned = Counter("fleet.shards.abandoned", "{shard}", "Shards this silo gave up (lease lost, commit refused, or an error)");
+        SchedulerCalls = Counter("fleet.scheduler.calls", "{call}", "Calls this silo's worker made to jobs and the registry (lease, renew, commit, report, job list)");
+        _meter.CreateObservableCounter("fleet.device.busy", () => new Measurement<double>(deviceBusy.Busy.TotalSeconds, siloTag), "s",
             "Seconds this silo's device spent on batches (counted by the control-plane stand-in labeler)");
     }
 
-    /// <summary>The tag to pass with every measurement: this silo's name.</summary>
-    public KeyValuePair<string, object?> Silo { get; }
-
-    public Counter<long> ImagesLabeled { get; }
-    public Counter<long> ImagesFailed { get; }
-    public Counter<long> CaptionsGenerated { get; }
-    public Histogram<double> ShardDuration { get; }
-    public UpDownCounter<long> QueuedImages { get; }
-    public UpDownCounter<long> ActiveLeases { get; }
-    public Counter<long> ShardsCommitted { get; }
-    public Counter<long> ShardsAbandoned { get; }
-    public Counter<long> SchedulerCalls { get; }
+    public SiloCounter ImagesLabeled { get; }
+    public SiloCounter ImagesFailed { get; }
+    public SiloCounter CaptionsGenerated { get; }
+    public SiloHistogram ShardDuration { get; }
+    public SiloCounter QueuedImages { get; }
+    public SiloCounter ActiveLeases { get; }
+    public SiloCounter ShardsCommitted { get; }
+    public SiloCounter ShardsAbandoned { get; }
+    public SiloCounter SchedulerCalls { get; }
 
     public void Dispose() => _meter.Dispose();
 }

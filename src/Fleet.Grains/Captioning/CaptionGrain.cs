@@ -16,7 +16,7 @@ public sealed class CaptionGrain(CaptionerPool captioners, FleetMetrics metrics)
         var settings = options.ToSettings();
         // Generation is synchronous CPU/GPU work: keep it off the grain's scheduler.
         var captions = await Task.Run(() => generator.Generate(labelsPerImage, settings));
-        metrics.CaptionsGenerated.Add(captions.Count, metrics.Silo);
+        metrics.CaptionsGenerated.Add(captions.Count);
         return captions;
     }
 }

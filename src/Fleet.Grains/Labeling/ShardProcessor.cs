@@ -108,9 +108,9 @@ public sealed class ShardProcessor(
         var failed = errors.Where(e => e is not null).Select(e => e!).ToArray();
         var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, cancellationToken);
 
-        metrics.ImagesLabeled.Add(done.Length, metrics.Silo);
-        metrics.ImagesFailed.Add(failed.Length, metrics.Silo);
-        metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds, metrics.Silo);
+        metrics.ImagesLabeled.Add(done.Length);
+        metrics.ImagesFailed.Add(failed.Length);
+        metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds);
         activity?.SetTag("fleet.images", uris.Count);
         return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length));
     }
@@ -135,7 +135,7 @@ public sealed class ShardProcessor(
                     }
                     if (item.Pooled)
                         buffers[i] = item.Buffer;
-                    metrics.QueuedImages.Add(1, metrics.Silo);
+                    metrics.QueuedImages.Add(1);
                     await output.WriteAsync(new EncodedImage(i, item.Memory), ct);
                 });
             output.Complete();
@@ -165,7 +165,7 @@ public sealed class ShardProcessor(
 
             using var activity = FleetMetrics.Activities.StartActivity("batch");
             activity?.SetTag("fleet.images", batch.Indices.Count);
-            metrics.QueuedImages.Add(-batch.Indices.Count, metrics.Silo);
+            metrics.QueuedImages.Add(-batch.Indices.Count);
             var results = batch.Results;
             var labeled = Enumerable.Range(0, results.Count).Where(k => results[k].Succeeded).ToArray();
             var captions = await CaptionAsync(spec, labeled.Select(k => results[k].Predictions).ToArray());

@@ -64,14 +64,14 @@ public sealed class ShardWorker(
     {
         if (DateTime.UtcNow - _jobsReadAt > JobListRefresh)
         {
-            metrics.SchedulerCalls.Add(1, metrics.Silo);
+            metrics.SchedulerCalls.Add(1);
             _jobs = await grains.GetGrain<IJobRegistryGrain>(0).GetActiveJobs();
             _jobsReadAt = DateTime.UtcNow;
         }
         for (var i = 0; i < _jobs.Count; i++)
         {
             var jobId = _jobs[(_rotation + i) % _jobs.Count];
-            metrics.SchedulerCalls.Add(1, metrics.Silo);
+            metrics.SchedulerCalls.Add(1);
             if (await grains.GetGrain<IJobGrain>(jobId).LeaseShard(WorkerId) is { } lease)
             {
                 // Start the next search after this job: each job gets its turn.
@@ -85,14 +85,14 @@ public sealed class ShardWorker(
     private async Task RunLeaseAsync(ShardLease lease, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        metrics.ActiveLeases.Add(1, metrics.Silo);
+        metrics.ActiveLeases.Add(1);
         var job = grains.GetGrain<IJobGrain>(lease.JobId);
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewals = RenewAsync(job, lease, lost);
         try
         {
             var processed = await processor.RunAsync(lease, lost.Token);
-            metrics.SchedulerCalls.Add(1, metrics.Silo);
+            metrics.SchedulerCalls.Add(1);
             if (!await job.BeginCommit(lease.Shard, lease.LeaseId))
             {
                 await processed.Staged.DiscardAsync(CancellationToken.None);
@@ -100,9 +100,9 @@ public sealed class ShardWorker(
                 return;
             }
             await processed.Staged.CommitAsync(stoppingToken);
-            metrics.SchedulerCalls.Add(1, metrics.Silo);
+            metrics.SchedulerCalls.Add(1);
             if (await job.ReportShard(lease.Shard, lease.LeaseId, processed.Report))
-                metrics.ShardsCommitted.Add(1, metrics.Silo);
+                metrics.ShardsCommitted.Add(1);
             else
                 Abandoned(lease, "report ignored: the shard was already done");
         }
@@ -117,14 +117,14 @@ public sealed class ShardWorker(
         catch (Exception e)
         {
             logger.LogError(e, "Job {JobId} shard {Shard} failed on {Worker}", lease.JobId, lease.Shard, WorkerId);
-            metrics.ShardsAbandoned.Add(1, metrics.Silo);
+            metrics.ShardsAbandoned.Add(1);
             await TryAsync(() => job.AbandonShard(lease.Shard, lease.LeaseId, $"{e.GetType().Name}: {e.Message}"));
         }
         finally
         {
             await lost.CancelAsync();
             await renewals;
-            metrics.ActiveLeases.Add(-1, metrics.Silo);
+            metrics.ActiveLeases.Add(-1);
         }
     }
 
@@ -137,7 +137,7 @@ public sealed class ShardWorker(
             while (!lost.IsCancellationRequested)
             {
                 await Task.Delay(interval, lost.Token);
-                metrics.SchedulerCalls.Add(1, metrics.Silo);
+                metrics.SchedulerCalls.Add(1);
                 if (!await job.RenewLease(lease.Shard, lease.LeaseId))
                 {
                     logger.LogInformation("Job {JobId} shard {Shard}: lease lost on {Worker}, stopping", lease.JobId, lease.Shard, WorkerId);
@@ -158,7 +158,7 @@ public sealed class ShardWorker(
 
     private void Abandoned(ShardLease lease, string why)
     {
-        metrics.ShardsAbandoned.Add(1, metrics.Silo);
+        metrics.ShardsAbandoned.Add(1);
         logger.LogInformation("Job {JobId} shard {Shard} abandoned on {Worker}: {Why}", lease.JobId, lease.Shard, WorkerId, why);
     }
 
