@@ -1,3 +1,5 @@
+using Fleet.Development;
+
 namespace Fleet.AppHost;
 
 /// <summary>
@@ -6,9 +8,8 @@ namespace Fleet.AppHost;
 /// </summary>
 public static class AzuriteResource
 {
-    // Azurite's well-known development account; public by design.
-    private const string Account = "devstoreaccount1";
-    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const string Account = AzuriteInstance.AccountName;
+    private const string Key = AzuriteInstance.AccountKey;
 
     public static (IResourceBuilder<ExecutableResource> Azurite, ReferenceExpression ConnectionString) AddAzurite(
         this IDistributedApplicationBuilder builder, string repoRoot)
@@ -16,7 +17,7 @@ public static class AzuriteResource
         var location = builder.Configuration["Fleet:AzuriteLocation"] is { Length: > 0 } configured
             ? configured
             : Path.Combine(repoRoot, ".fleet", "aspire-azurite");
-        var azurite = builder.AddExecutable("azurite", "node", repoRoot, "node_modules/azurite/dist/src/azurite.js")
+        var azurite = builder.AddExecutable("azurite", "node", repoRoot, AzuriteScriptLocator.RelativeScript)
             .WithEndpoint(name: "blob", scheme: "http", isProxied: false)
             .WithEndpoint(name: "queue", scheme: "http", isProxied: false)
             .WithEndpoint(name: "table", scheme: "http", isProxied: false);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fleet.Contracts;
 
 namespace Fleet.AppHost;
 
@@ -22,14 +23,14 @@ public static class JobCommands
         async Task<HttpClient> ClientAsync(CancellationToken cancellationToken)
         {
             var http = new HttpClient { BaseAddress = new Uri(endpoint.Url), Timeout = TimeSpan.FromSeconds(30) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", await apiKey.Resource.GetValueAsync(cancellationToken));
+            http.DefaultRequestHeaders.Add(ApiKeyHeader.Name, await apiKey.Resource.GetValueAsync(cancellationToken));
             return http;
         }
 
         api.WithCommand(Submit, "Submit the sample job", async context =>
         {
             using var http = await ClientAsync(context.CancellationToken);
-            var response = await http.PostAsJsonAsync("/jobs", new { dataset = "sample:imagenet-100", output = Path.Combine(repoRoot, "out") }, context.CancellationToken);
+            var response = await http.PostAsJsonAsync("/jobs", new SubmitJobRequest { Dataset = "sample:imagenet-100", Output = Path.Combine(repoRoot, "out") }, context.CancellationToken);
             return await ResultAsync(response, "submitted", context.CancellationToken);
         }, new CommandOptions { IconName = "Play", Description = "Labels the 100 sample photos; rows go to ./out/<job>/" });
 

@@ -1,4 +1,5 @@
 using Fleet.AppHost;
+using Fleet.Storage;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
@@ -29,22 +30,22 @@ if (npm is not null)
 var apiKey = builder.AddApiKey(repoRoot);
 var siloReplicas = int.TryParse(builder.Configuration["Fleet:SiloReplicas"], out var replicas) ? replicas : 2;
 
+// The services read Fleet's storage from Aspire's connection string (Fleet.Storage's StorageConfiguration).
 var silo = builder.AddProject<Projects.Fleet_Silo>("silo")
     .WithReplicas(siloReplicas)
-    .WithEnvironment("FLEET_STORAGE", storage)
+    .WithEnvironment($"ConnectionStrings__{StorageConfiguration.AspireConnectionName}", storage)
     .WithEnvironment("Fleet__Silo__Clustering", "AzureTable")
     .WithEnvironment("Fleet__Silo__AdvertisedIPAddress", "127.0.0.1")
     // 0: each replica takes free ports of its own.
     .WithEnvironment("Fleet__Silo__SiloPort", "0")
     .WithEnvironment("Fleet__Silo__GatewayPort", "0")
-    .WithEnvironment("FLEET_MODEL_MIRROR", Mirror("FLEET_MODEL_MIRROR", repoRoot))
-    .WithEnvironment("FLEET_DATA_MIRROR", Mirror("FLEET_DATA_MIRROR", repoRoot))
+    .WithEnvironment("Fleet__Models__MirrorDirectory", Mirror("FLEET_MODEL_MIRROR", repoRoot))
+    .WithEnvironment("Fleet__Samples__MirrorRoot", Mirror("FLEET_DATA_MIRROR", repoRoot))
     .WaitFor(azurite);
 
 var api = builder.AddProject<Projects.Fleet_Api>("api")
-    .WithEnvironment("FLEET_STORAGE", storage)
+    .WithEnvironment($"ConnectionStrings__{StorageConfiguration.AspireConnectionName}", storage)
     .WithEnvironment("Fleet__Api__Key", apiKey)
-    .WithEnvironment("FLEET_DATA_MIRROR", Mirror("FLEET_DATA_MIRROR", repoRoot))
     .WithHttpHealthCheck("/health")
     .WaitFor(silo)
     .WithJobCommands(repoRoot, apiKey);

@@ -4,11 +4,11 @@ using Fleet.Api.Security;
 using Fleet.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddFleetEnvironmentVariables();
 builder.AddServiceDefaults();
 builder.AddFleetLogging();
 builder.AddFleetClient();
-builder.Services.AddOptions<ApiKeyOptions>()
-    .Configure<IConfiguration>((o, config) => o.Key = config["Fleet:Api:Key"] ?? config["FLEET_API_KEY"] ?? o.Key)
+builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName)
     .ValidateDataAnnotations()
     .ValidateOnStart();
 builder.Services.AddProblemDetails();

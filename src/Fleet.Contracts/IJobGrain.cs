@@ -3,8 +3,8 @@ using Orleans.Concurrency;
 namespace Fleet.Contracts;
 
 /// <summary>
-/// One job (key = job id): validates and persists its spec, plans shards, leases them to workers, records
-/// commits and checkpoints progress. Workers call it; it never calls workers, so nothing can deadlock.
+/// One job (key = job id), as users see it: submit, resume, cancel, read. The work protocol the silos' workers speak to
+/// the same grain is <see cref="IShardLeaseGrain"/>, which is internal to the fleet.
 /// </summary>
 public interface IJobGrain : IGrainWithStringKey
 {
@@ -23,19 +23,4 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Progress reads interleave with everything else so they never wait behind the job.</summary>
     [AlwaysInterleave]
     Task<JobStatus> GetStatus();
-
-    /// <summary>A lease on the next runnable shard for <paramref name="workerId"/>, or null when none is free.</summary>
-    Task<ShardLease?> LeaseShard(string workerId);
-
-    /// <summary>Extends a lease; false means stop working on it (expired, superseded, shard done, job stopped).</summary>
-    Task<bool> RenewLease(int shard, Guid leaseId);
-
-    /// <summary>Asks to commit; only one lease per shard is granted at a time, and never one that has expired.</summary>
-    Task<bool> BeginCommit(int shard, Guid leaseId);
-
-    /// <summary>Records a committed shard; ignored (false) unless this lease was granted the commit.</summary>
-    Task<bool> ReportShard(int shard, Guid leaseId, ShardReport report);
-
-    /// <summary>The worker could not run the shard (e.g. output not writable): it goes back to the queue at once; too many attempts fail the job.</summary>
-    Task AbandonShard(int shard, Guid leaseId, string reason);
 }

@@ -1,6 +1,6 @@
 namespace Fleet.Contracts;
 
-/// <summary>What a user asks for: label (and later caption) every image of a dataset into an output.</summary>
+/// <summary>What a user asks for: label and caption every image of a dataset into an output (made from a <see cref="SubmitJobRequest"/>).</summary>
 [GenerateSerializer, Alias("fleet.JobSpec")]
 public sealed record JobSpec
 {
@@ -25,7 +25,10 @@ public sealed record JobSpec
     /// <summary>Generation settings for <see cref="Captioner"/>.</summary>
     [Id(7)] public CaptionOptions Caption { get; init; } = new();
 
+    /// <summary>The catalog's default classifier (models/catalog.json "defaults"; a test keeps the two in step).</summary>
     public const string DefaultClassifier = "mobilenetv2-12-int8";
+    /// <summary>The catalog's default caption model: what a request gets unless it turns captions off.</summary>
+    public const string DefaultCaptioner = "fleet-caption-gpt2-small";
     public const int DefaultShardSize = 64;
     public const int DefaultTopK = 5;
     public const double DefaultMaxFailedFraction = 0.01;

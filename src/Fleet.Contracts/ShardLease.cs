@@ -14,4 +14,7 @@ public sealed record ShardLease
     [Id(4)] public required JobSpec Spec { get; init; }
     /// <summary>A second lease on a straggling tail shard; whichever copy commits first wins.</summary>
     [Id(5)] public bool Speculative { get; init; }
+
+    /// <summary>What the worker shows the job when it renews, commits, reports or gives up this lease.</summary>
+    public LeaseToken Token => new(Shard, LeaseId);
 }

@@ -1,26 +1,35 @@
+using System.Diagnostics.Metrics;
 using Fleet.Storage.Datasets;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 using Fleet.Storage.Samples;
 using Fleet.Storage.Shards;
+using Fleet.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Polly;
 
 namespace Fleet.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Registers Fleet's storage: the account behind <paramref name="connectionString"/>, datasets, results and shard manifests.</summary>
-    public static IServiceCollection AddFleetStorage(this IServiceCollection services, string connectionString, StorageResilienceOptions? resilience = null) =>
-        services.AddFleetStorage(new StorageAccount(connectionString), resilience);
-
-    /// <summary>Registers Fleet's storage: <paramref name="account"/> (connection string or identity based), datasets, results and shard manifests.</summary>
-    public static IServiceCollection AddFleetStorage(this IServiceCollection services, StorageAccount account, StorageResilienceOptions? resilience = null)
+    /// <summary>
+    /// Fleet's storage: <paramref name="account"/> (connection string or identity based), datasets, results and shard
+    /// manifests, with Fleet:Storage:Resilience and Fleet:Samples bound from configuration.
+    /// </summary>
+    public static IServiceCollection AddFleetStorage(this IServiceCollection services, StorageAccount account)
     {
         services.AddSingleton(account);
-        services.AddSingleton(StorageResilience.Create(resilience));
+        services.AddOptions<StorageResilienceOptions>().BindConfiguration(StorageResilienceOptions.SectionName)
+            .Validate(o => o.MaxRetryAttempts >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.ChaosFaultRate is >= 0 and <= 1,
+                $"{StorageResilienceOptions.SectionName} needs MaxRetryAttempts >= 0, AttemptTimeout > 0 and 0 <= ChaosFaultRate <= 1.")
+            .ValidateOnStart();
+        services.AddOptions<SampleDatasetOptions>().BindConfiguration(SampleDatasetOptions.SectionName);
+        services.AddSingleton(sp => StorageResilience.Create(
+            sp.GetRequiredService<IOptions<StorageResilienceOptions>>().Value,
+            sp.GetRequiredService<IMeterFactory>().Create(FleetTelemetry.MeterName)));
         services.AddSingleton(SampleDatasetCatalog.LoadDefault());
-        services.AddSingleton(new SampleDatasetOptions());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SampleDatasetOptions>>().Value);
         services.AddHttpClient<SampleDatasetResolver>();
         // One pooled client for item and manifest downloads; recycling pooled connections picks up DNS changes in a singleton.
         services.AddHttpClient(ItemReader.HttpClientName)
@@ -36,7 +45,7 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<ResiliencePipeline>(),
             DatasetHttpClient(sp)));
         services.AddSingleton<ResultStoreFactory>();
-        services.AddSingleton(sp => new ShardManifestStore(
+        services.AddSingleton<IShardManifestStore>(sp => new ShardManifestStore(
             sp.GetRequiredService<StorageAccount>().Blobs.GetBlobContainerClient(ShardManifestStore.DefaultContainer),
             sp.GetRequiredService<ResiliencePipeline>()));
         return services;

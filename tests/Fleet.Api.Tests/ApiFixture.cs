@@ -1,3 +1,4 @@
+using Fleet.Contracts;
 using Fleet.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -31,7 +32,7 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         var client = _api!.CreateClient();
         if (key is not null)
-            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            client.DefaultRequestHeaders.Add(ApiKeyHeader.Name, key);
         return client;
     }
 

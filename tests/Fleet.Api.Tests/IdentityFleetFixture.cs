@@ -1,6 +1,6 @@
-using Fleet.Silo;
+using Fleet.Contracts;
 using Fleet.Storage;
-using Fleet.Storage.Azurite;
+using Fleet.Development;
 using Fleet.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -37,28 +37,25 @@ public sealed class IdentityFleetFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Environment.SetEnvironmentVariable("FLEET_MODEL_MIRROR", TestPaths.ModelMirror);
         await _azurite.InitializeAsync();
 
-        var ports = FreePorts.Take(2);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.AddFleetSilo(new FleetSiloOptions
+        // Exactly the settings the silo's container app gets (environment variables there).
+        _silo = TestSiloHost.Build(new Dictionary<string, string?>
         {
-            Storage = Settings,
-            Clustering = SiloClustering.AzureTable,
-            AdvertisedIPAddress = "127.0.0.1",
-            SiloPort = ports[0],
-            GatewayPort = ports[1],
-            ClusterId = ClusterId,
+            ["Fleet:Storage:BlobServiceUri"] = Settings.BlobServiceUri!.ToString(),
+            ["Fleet:Storage:TableServiceUri"] = Settings.TableServiceUri!.ToString(),
+            ["Fleet:Storage:AccountKey"] = AzuriteInstance.AccountKey,
+            ["Fleet:Silo:Clustering"] = "AzureTable",
+            ["Fleet:Silo:AdvertisedIPAddress"] = "127.0.0.1",
+            ["Fleet:Silo:SiloPort"] = "0",
+            ["Fleet:Silo:GatewayPort"] = "0",
+            ["Fleet:Silo:ClusterId"] = ClusterId,
         });
-        _silo = builder.Build();
         await _silo.StartAsync();
 
         _api = new WebApplicationFactory<ApiAssembly>().WithWebHostBuilder(web =>
         {
             // Exactly the settings the API's container app gets, as configuration (environment variables there).
-            web.UseSetting("FLEET_STORAGE", "");
             web.UseSetting("Fleet:Client:Clustering", "AzureTable");
             web.UseSetting("Fleet:Client:ClusterId", ClusterId);
             web.UseSetting("Fleet:Storage:BlobServiceUri", Settings.BlobServiceUri!.ToString());
@@ -72,7 +69,7 @@ public sealed class IdentityFleetFixture : IAsyncLifetime
     public HttpClient Client()
     {
         var client = _api!.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.Key);
+        client.DefaultRequestHeaders.Add(ApiKeyHeader.Name, ApiFixture.Key);
         return client;
     }
 

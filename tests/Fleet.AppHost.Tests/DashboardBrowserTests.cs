@@ -6,7 +6,7 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Fleet.Storage.Azurite;
+using Fleet.Development;
 using Fleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -46,7 +46,7 @@ public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         {
             ["Fleet__Storage__BlobServiceUri"] = azurite.Instance.BlobEndpoint.ToString(),
             ["Fleet__Storage__TableServiceUri"] = azurite.Instance.TableEndpoint.ToString(),
-            ["Fleet__Storage__AccountKey"] = Fleet.Storage.Azurite.AzuriteInstance.AccountKey,
+            ["Fleet__Storage__AccountKey"] = Fleet.Development.AzuriteInstance.AccountKey,
         };
 
         var verified = await FleetCli.RunAsync(folder, identity, "verify", "job", "--dataset", folder, "--out", results.Uri.ToString(), "--json");

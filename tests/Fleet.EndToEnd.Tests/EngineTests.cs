@@ -196,7 +196,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         Assert.Equal(JobState.Cancelled, later.State);
         Assert.Equal(cancelled.ShardsDone, later.ShardsDone);
         Assert.True(later.ShardsDone < later.ShardsTotal);
-        Assert.Null(await cluster.Client.GetGrain<IJobGrain>("cancel").LeaseShard("probe"));
+        Assert.Null(await cluster.Client.GetGrain<IShardLeaseGrain>("cancel").LeaseShard("probe"));
     }
 
     [Fact]

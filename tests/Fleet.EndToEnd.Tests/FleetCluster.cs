@@ -1,9 +1,7 @@
 using Azure.Data.Tables;
 using Fleet.Contracts;
-using Fleet.Silo;
-using Fleet.Storage.Azurite;
+using Fleet.Development;
 using Fleet.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,7 +50,6 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public static async Task<FleetCluster> StartAsync(AzuriteInstance azurite, int silos, IDictionary<string, string?>? settings = null, string? serviceId = null)
     {
-        Environment.SetEnvironmentVariable("FLEET_MODEL_MIRROR", TestPaths.ModelMirror);
         var cluster = new FleetCluster(azurite, serviceId ?? $"svc-{Guid.NewGuid():N}"[..16], $"cluster-{Guid.NewGuid():N}"[..20], settings);
         for (var i = 0; i < silos; i++)
             await cluster.StartSiloAsync();
@@ -62,33 +59,31 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public async Task<IHost> StartSiloAsync(IDictionary<string, string?>? extraSettings = null)
     {
-        var ports = FreePorts.Take(2);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(_settings);
-        if (extraSettings is not null)
-            builder.Configuration.AddInMemoryCollection(extraSettings);
-        builder.AddFleetSilo(new FleetSiloOptions
+        var settings = new Dictionary<string, string?>(_settings)
         {
-            StorageConnectionString = _azurite.ConnectionString,
-            Clustering = SiloClustering.AzureTable,
-            ClusterId = ClusterId,
-            ServiceId = ServiceId,
-            AdvertisedIPAddress = "127.0.0.1",
-            SiloPort = ports[0],
-            GatewayPort = ports[1],
-        });
-        builder.Services.Configure<ClusterMembershipOptions>(o =>
+            ["Fleet:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Fleet:Silo:Clustering"] = "AzureTable",
+            ["Fleet:Silo:ClusterId"] = ClusterId,
+            ["Fleet:Silo:ServiceId"] = ServiceId,
+            ["Fleet:Silo:AdvertisedIPAddress"] = "127.0.0.1",
+            ["Fleet:Silo:SiloPort"] = "0",
+            ["Fleet:Silo:GatewayPort"] = "0",
+        };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        var host = TestSiloHost.Build(settings, services =>
         {
-            o.ProbeTimeout = TimeSpan.FromSeconds(2);
-            o.NumMissedProbesLimit = 2;
-            o.NumVotesForDeathDeclaration = 1;
-            o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
-            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+            services.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+            });
+            // A silo declared dead must not take the whole test process down with it (Orleans' default fails fast).
+            services.AddSingleton<IFatalErrorHandler, LoggingFatalErrorHandler>();
         });
-        // A silo declared dead must not take the whole test process down with it (Orleans' default fails fast).
-        builder.Services.AddSingleton<IFatalErrorHandler, LoggingFatalErrorHandler>();
-        var host = builder.Build();
         await host.StartAsync();
         _silos.Add(host);
         return host;

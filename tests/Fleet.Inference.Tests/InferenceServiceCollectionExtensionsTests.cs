@@ -1,6 +1,6 @@
 using Fleet.Inference.Captioning;
 using Fleet.Inference.Classification;
-using Fleet.Inference.Models;
+using Fleet.Models;
 using Fleet.Inference.Runtime;
 using Fleet.Inference.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -26,7 +26,7 @@ public sealed class InferenceServiceCollectionExtensionsTests
                 ["Fleet:Inference:IntraOpThreads"] = "1",
             })
             .Build();
-        await using var services = new ServiceCollection().AddLogging().AddFleetInference(configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddFleetInference().BuildServiceProvider();
 
         var resolverOptions = services.GetRequiredService<ModelResolverOptions>();
         Assert.Equal((cache.Path, TestPaths.ModelMirror, false), (resolverOptions.CacheDirectory, resolverOptions.MirrorDirectory, resolverOptions.AllowDownload));
@@ -54,7 +54,7 @@ public sealed class InferenceServiceCollectionExtensionsTests
                 ["Fleet:Inference:Captioner"] = CaptionFixture.TinyModel,
             })
             .Build();
-        await using var services = new ServiceCollection().AddLogging().AddFleetInference(configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddFleetInference().BuildServiceProvider();
 
         var pool = services.GetRequiredService<CaptionerPool>();
         var generator = await pool.GetAsync();

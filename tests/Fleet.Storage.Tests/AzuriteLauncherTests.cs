@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Fleet.Storage.Azurite;
+using Fleet.Development;
 using Fleet.Testing;
 
 namespace Fleet.Storage.Tests;

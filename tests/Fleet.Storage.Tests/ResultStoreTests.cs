@@ -52,7 +52,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite) : IClassFixture<Azu
         // Stage a block as an interrupted writer would, without committing.
         var blob = container.GetBlobClient(ResultLayout.Part("job", 0));
         await new Azure.Storage.Blobs.Specialized.BlockBlobClient(blob.Uri, new Azure.Storage.StorageSharedKeyCredential(
-            Azurite.AzuriteInstance.AccountName, Azurite.AzuriteInstance.AccountKey))
+            Fleet.Development.AzuriteInstance.AccountName, Fleet.Development.AzuriteInstance.AccountKey))
             .StageBlockAsync(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{Guid.NewGuid():N}-000000")), new MemoryStream("{\"uri\":\"half\"}\n"u8.ToArray()));
 
         Assert.Empty(await store.ReadRowsAsync("job", default).ToListAsync());

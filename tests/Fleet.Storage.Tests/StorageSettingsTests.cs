@@ -1,4 +1,4 @@
-using Fleet.Storage.Azurite;
+using Fleet.Development;
 using Microsoft.Extensions.Configuration;
 
 namespace Fleet.Storage.Tests;

@@ -1,4 +1,4 @@
-using Fleet.Storage.Azurite;
+using Fleet.Development;
 using Xunit;
 
 namespace Fleet.Testing;

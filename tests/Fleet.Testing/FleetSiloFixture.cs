@@ -1,9 +1,7 @@
 using Fleet.Contracts;
-using Fleet.Silo;
-using Fleet.Storage.Azurite;
+using Fleet.Development;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Fleet.Testing;
@@ -23,19 +21,15 @@ public sealed class FleetSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Environment.SetEnvironmentVariable("FLEET_MODEL_MIRROR", TestPaths.ModelMirror);
         await _azurite.InitializeAsync();
         var ports = FreePorts.Take(2);
         GatewayPort = ports[1];
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.AddFleetSilo(new FleetSiloOptions
+        _host = TestSiloHost.Build(new Dictionary<string, string?>
         {
-            StorageConnectionString = _azurite.ConnectionString,
-            SiloPort = ports[0],
-            GatewayPort = ports[1],
+            ["Fleet:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Fleet:Silo:SiloPort"] = ports[0].ToString(),
+            ["Fleet:Silo:GatewayPort"] = ports[1].ToString(),
         });
-        _host = builder.Build();
         await _host.StartAsync();
     }
 

@@ -24,15 +24,12 @@ public static class JobEndpoints
 
     private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, IClusterClient fleet)
     {
-        var id = request.JobId ?? JobIds.New();
-        var spec = request.ToSpec();
-        var problems = JobSpecValidator.Validate(spec).ToDictionary(p => p.Field, p => new[] { p.Reason });
-        if (!JobIds.IsValid(id))
-            problems["jobId"] = ["must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"];
+        var id = request.ResolveJobId();
+        var problems = request.Problems(id);
         if (problems.Count > 0)
-            return TypedResults.ValidationProblem(problems, title: "The job spec is not valid");
+            return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Value }), title: "The job spec is not valid");
 
-        var result = await fleet.GetGrain<IJobGrain>(id).Submit(spec);
+        var result = await fleet.GetGrain<IJobGrain>(id).Submit(request.ToSpec());
         if (!result.Accepted)
         {
             if (result.Errors.ContainsKey("jobId"))

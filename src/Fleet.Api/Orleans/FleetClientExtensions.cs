@@ -8,8 +8,8 @@ public static class FleetClientExtensions
     /// <summary>An Orleans client to the fleet; the API only ever calls grains, never hosts them.</summary>
     public static IHostApplicationBuilder AddFleetClient(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Fleet:Client").Get<FleetClientOptions>() ?? new FleetClientOptions();
-        options.StorageConnectionString = builder.Configuration["FLEET_STORAGE"] ?? builder.Configuration.GetConnectionString("fleet-storage") ?? options.StorageConnectionString;
+        // Read once here: the clustering choice decides how the client is built.
+        var options = builder.Configuration.GetSection(FleetClientOptions.SectionName).Get<FleetClientOptions>() ?? new FleetClientOptions();
         builder.UseOrleansClient(client =>
         {
             if (string.Equals(options.Clustering, "Localhost", StringComparison.OrdinalIgnoreCase))
@@ -18,11 +18,9 @@ public static class FleetClientExtensions
                 return;
             }
             // A connection string (Azurite, Aspire) or Fleet:Storage's service URIs with managed identity (Azure).
-            var storage = builder.Configuration.GetSection(StorageSettings.SectionName).Get<StorageSettings>() ?? new StorageSettings();
-            if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
-                storage = storage with { ConnectionString = options.StorageConnectionString };
+            var storage = builder.Configuration.GetStorageSettings();
             if (storage.Problem is { } problem)
-                throw new InvalidOperationException($"The API finds the silos through storage, but {problem} (or ConnectionStrings:fleet-storage).");
+                throw new InvalidOperationException($"The API finds the silos through storage, but {problem} (or ConnectionStrings:{StorageConfiguration.AspireConnectionName}).");
             var tables = StorageAccount.Create(storage).Tables;
             client.UseAzureStorageClustering(o => o.TableServiceClient = tables);
             client.Configure<ClusterOptions>(o =>

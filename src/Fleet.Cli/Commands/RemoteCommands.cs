@@ -26,19 +26,20 @@ public static class RemoteCommands
         var topK = new Option<int?>("--top-k") { Description = "Labels per image" };
         var maxFailed = new Option<double?>("--max-failed-fraction") { Description = "Error budget" };
         var noCaption = new Option<bool>("--no-caption") { Description = "Label only, no captions" };
-        var captioner = new Option<string?>("--captioner") { Description = "Caption model (default: the catalog's default causal-lm)" };
+        var captioner = new Option<string?>("--captioner") { Description = $"Caption model (default: {JobSpec.DefaultCaptioner})" };
         var command = new Command("submit", "Submit a job to a running fleet") { dataset, output, jobId, shardSize, topK, maxFailed, noCaption, captioner, Watch, Json, Api };
         command.SetAction((parse, ct) => RunAsync(parse, async client =>
         {
-            var status = await client.SubmitAsync(new
+            var status = await client.SubmitAsync(new SubmitJobRequest
             {
-                jobId = parse.GetValue(jobId),
-                dataset = PathArguments.Normalize(parse.GetValue(dataset)!),
-                output = PathArguments.Normalize(parse.GetValue(output)!),
-                shardSize = parse.GetValue(shardSize),
-                topK = parse.GetValue(topK),
-                maxFailedFraction = parse.GetValue(maxFailed),
-                captioner = parse.GetValue(noCaption) ? null : parse.GetValue(captioner) ?? RunCommand.DefaultCaptioner(),
+                JobId = parse.GetValue(jobId),
+                Dataset = PathArguments.Normalize(parse.GetValue(dataset)!),
+                Output = PathArguments.Normalize(parse.GetValue(output)!),
+                ShardSize = parse.GetValue(shardSize),
+                TopK = parse.GetValue(topK),
+                MaxFailedFraction = parse.GetValue(maxFailed),
+                Captions = !parse.GetValue(noCaption),
+                Captioner = parse.GetValue(captioner),
             }, ct);
             if (!parse.GetValue(Json))
                 Console.Error.WriteLine($"submitted {status.JobId}");
@@ -99,8 +100,7 @@ public static class RemoteCommands
         command.SetAction((parse, ct) => RunAsync(parse, async client =>
         {
             var status = await client.StatusAsync(parse.GetValue(jobId)!, ct);
-            var connection = parse.GetValue(storage) ?? Environment.GetEnvironmentVariable("FLEET_STORAGE");
-            var store = new ResultStoreFactory(CliStorage.Resolve(connection), StorageResilience.Create())
+            var store = new ResultStoreFactory(CliConfiguration.Build(parse.GetValue(storage)).StorageAccount(), StorageResilience.Create())
                 .Create(status.Spec!.Output);
             var printed = 0;
             await foreach (var row in store.ReadRowsAsync(status.JobId, ct))

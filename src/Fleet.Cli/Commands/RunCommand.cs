@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Fleet.Cli.Embedded;
 using Fleet.Cli.Rendering;
 using Fleet.Contracts;
-using Fleet.Inference.Models;
-using Fleet.Storage.Azurite;
+using Fleet.Development;
+using Fleet.Hosting;
 
 namespace Fleet.Cli.Commands;
 
@@ -16,12 +15,12 @@ public static class RunCommand
         var dataset = new Argument<string>("dataset") { Description = "A folder, a blob container/prefix URI, or a sample (sample:imagenet-100)" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder or blob container URI; rows go to <out>/<job>/part-*.jsonl", Required = true };
         var jobId = new Option<string?>("--job") { Description = "Job id; running the same id again resumes that job" };
-        var shardSize = new Option<int>("--shard-size") { Description = "Images per shard", DefaultValueFactory = _ => JobSpec.DefaultShardSize };
-        var topK = new Option<int>("--top-k") { Description = "Labels per image", DefaultValueFactory = _ => JobSpec.DefaultTopK };
-        var classifier = new Option<string>("--classifier") { Description = "Classifier model name from models/catalog.json", DefaultValueFactory = _ => JobSpec.DefaultClassifier };
+        var shardSize = new Option<int?>("--shard-size") { Description = $"Images per shard (default {JobSpec.DefaultShardSize})" };
+        var topK = new Option<int?>("--top-k") { Description = $"Labels per image (default {JobSpec.DefaultTopK})" };
+        var classifier = new Option<string?>("--classifier") { Description = $"Classifier model name from models/catalog.json (default {JobSpec.DefaultClassifier})" };
         var noCaption = new Option<bool>("--no-caption") { Description = "Label only, no captions" };
-        var captioner = new Option<string?>("--captioner") { Description = "Caption model from models/catalog.json (default: the catalog's default causal-lm)" };
-        var maxFailed = new Option<double>("--max-failed-fraction") { Description = "Fail the job when more than this fraction of images fail", DefaultValueFactory = _ => JobSpec.DefaultMaxFailedFraction };
+        var captioner = new Option<string?>("--captioner") { Description = $"Caption model from models/catalog.json (default {JobSpec.DefaultCaptioner})" };
+        var maxFailed = new Option<double?>("--max-failed-fraction") { Description = $"Fail the job when more than this fraction of images fail (default {JobSpec.DefaultMaxFailedFraction})" };
         var storage = new Option<string?>("--storage") { Description = "Storage connection string (default: FLEET_STORAGE, else Azurite under ./.fleet/)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object" };
         var silos = new Option<int>("--silos") { Description = "Silos to host in this process (a real cluster over loopback)", DefaultValueFactory = _ => 1 };
@@ -32,44 +31,54 @@ public static class RunCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = new JobSpec
+            // The same door as POST /jobs and `fleet submit`: the same defaults, the same rules.
+            var request = new SubmitJobRequest
             {
+                JobId = parse.GetValue(jobId),
                 Dataset = PathArguments.Normalize(parse.GetValue(dataset)!),
                 Output = PathArguments.Normalize(parse.GetValue(output)!),
                 ShardSize = parse.GetValue(shardSize),
                 TopK = parse.GetValue(topK),
-                Classifier = parse.GetValue(classifier)!,
-                Captioner = parse.GetValue(noCaption) ? null : parse.GetValue(captioner) ?? DefaultCaptioner(),
+                Classifier = parse.GetValue(classifier),
+                Captions = !parse.GetValue(noCaption),
+                Captioner = parse.GetValue(captioner),
                 MaxFailedFraction = parse.GetValue(maxFailed),
             };
-            var id = parse.GetValue(jobId) ?? NewJobId();
-            var connection = parse.GetValue(storage) ?? Environment.GetEnvironmentVariable("FLEET_STORAGE");
-            return await RunAsync(spec, id, connection, parse.GetValue(silos), parse.GetValue(json), cancellationToken);
+            var id = request.ResolveJobId();
+            // What needs no cluster is checked before one starts.
+            if (request.Problems(id) is { Count: > 0 } problems)
+                return Fail(ExitCodes.Rejected, $"job rejected: {string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}"))}");
+            var configuration = CliConfiguration.Build(parse.GetValue(storage));
+            return await RunAsync(request.ToSpec(), id, configuration["Fleet:Storage:ConnectionString"], configuration["Fleet:Development:ToolsRoot"],
+                parse.GetValue(silos), parse.GetValue(json), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(JobSpec spec, string jobId, string? storage, int silos, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(JobSpec spec, string jobId, string? storageConnection, string? toolsRoot, int silos, bool json, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        EmbeddedFleet fleet;
+        var work = Path.GetFullPath(".fleet");
+        DevelopmentStorage storage;
         try
         {
-            fleet = await EmbeddedFleet.StartAsync(storage, Path.GetFullPath(".fleet"), silos, cancellationToken);
+            storage = await DevelopmentStorage.StartAsync(storageConnection, Path.Combine(work, "azurite"), toolsRoot, cancellationToken);
         }
         catch (AzuriteNotAvailableException e)
         {
             return Fail(ExitCodes.Environment, e.Message);
         }
 
-        await using (fleet)
+        await using (storage)
         {
+            await using var fleet = await EmbeddedFleet.StartAsync(storage.ConnectionString, silos, settings: null,
+                logFile: Path.Combine(work, "logs", "fleet-.log"), cancellationToken);
             var job = fleet.Client.GetGrain<IJobGrain>(jobId);
             var submitted = await job.Submit(spec);
             if (!submitted.Accepted)
                 return Fail(ExitCodes.Rejected, $"job rejected: {submitted.Status.Reason}");
             if (!json)
-                Console.Error.WriteLine($"job {jobId}: {spec.Dataset} -> {spec.Output} ({fleet.StorageDescription})");
+                Console.Error.WriteLine($"job {jobId}: {spec.Dataset} -> {spec.Output} ({storage.Description})");
 
             JobStatus final;
             try
@@ -86,12 +95,6 @@ public static class RunCommand
             return final.State == JobState.Succeeded ? ExitCodes.Ok : ExitCodes.JobFailed;
         }
     }
-
-    /// <summary>The catalog's default caption model, so captions are on unless --no-caption says otherwise.</summary>
-    public static string? DefaultCaptioner() =>
-        ModelCatalog.LoadDefault().Defaults.TryGetValue(ModelKinds.CausalLm, out var name) ? name : null;
-
-    private static string NewJobId() => $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
     private static int Fail(int code, string message)
     {

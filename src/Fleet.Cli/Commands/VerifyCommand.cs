@@ -21,11 +21,11 @@ public static class VerifyCommand
         var command = new Command("verify", "Report missing and duplicated images in a job's output") { jobId, dataset, output, storage, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var connection = parse.GetValue(storage) ?? Environment.GetEnvironmentVariable("FLEET_STORAGE");
-            var account = CliStorage.Resolve(connection);
+            var configuration = CliConfiguration.Build(parse.GetValue(storage));
+            var account = configuration.StorageAccount();
             var resilience = StorageResilience.Create();
             using var http = new HttpClient();
-            var listers = new DatasetListerFactory(account, new SampleDatasetResolver(SampleDatasetCatalog.LoadDefault(), new SampleDatasetOptions(), http), resilience, http);
+            var listers = new DatasetListerFactory(account, new SampleDatasetResolver(SampleDatasetCatalog.LoadDefault(), configuration.Samples(), http), resilience, http);
             VerificationReport report;
             try
             {

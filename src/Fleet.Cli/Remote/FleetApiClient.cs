@@ -22,7 +22,7 @@ public sealed class FleetApiClient(HttpClient http, string? apiKey)
         new(new HttpClient { BaseAddress = new Uri(api ?? Environment.GetEnvironmentVariable("FLEET_API") ?? DefaultApi) },
             apiKey ?? Environment.GetEnvironmentVariable("FLEET_API_KEY"));
 
-    public Task<JobStatus> SubmitAsync(object request, CancellationToken cancellationToken) =>
+    public Task<JobStatus> SubmitAsync(SubmitJobRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "/jobs", JsonContent.Create(request, options: Json), cancellationToken);
 
     public Task<JobStatus> StatusAsync(string jobId, CancellationToken cancellationToken) =>
@@ -51,7 +51,7 @@ public sealed class FleetApiClient(HttpClient http, string? apiKey)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (!string.IsNullOrEmpty(apiKey))
-            request.Headers.Add("X-Api-Key", apiKey);
+            request.Headers.Add(ApiKeyHeader.Name, apiKey);
         HttpResponseMessage response;
         try
         {

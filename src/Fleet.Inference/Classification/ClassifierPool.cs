@@ -1,4 +1,4 @@
-using Fleet.Inference.Models;
+using Fleet.Models;
 using Fleet.Inference.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Fleet.Inference.Imaging;
-using Fleet.Inference.Models;
+using Fleet.Models;
 using Fleet.Inference.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

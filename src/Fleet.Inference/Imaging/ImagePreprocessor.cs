@@ -1,4 +1,4 @@
-using Fleet.Inference.Models;
+using Fleet.Models;
 using SkiaSharp;
 
 namespace Fleet.Inference.Imaging;

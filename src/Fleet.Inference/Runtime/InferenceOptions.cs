@@ -5,29 +5,29 @@ public sealed record InferenceOptions
 {
     public const string SectionName = "Fleet:Inference";
 
-    public InferenceDevice Device { get; init; } = InferenceDevice.Auto;
+    public InferenceDevice Device { get; set; } = InferenceDevice.Auto;
 
     /// <summary>The CUDA device ordinal when running on a GPU.</summary>
-    public int DeviceId { get; init; }
+    public int DeviceId { get; set; }
 
     /// <summary>ONNX Runtime intra-op threads; 0 keeps its default (one per physical core).</summary>
-    public int IntraOpThreads { get; init; }
+    public int IntraOpThreads { get; set; }
 
     /// <summary>
     /// Whether ONNX Runtime's intra-op threads spin between parallel sections. Off by default: decoding runs on the same
     /// cores at the same time, and spinning threads take its CPU (measured in docs/benchmarks.md).
     /// </summary>
-    public bool IntraOpSpinning { get; init; }
+    public bool IntraOpSpinning { get; set; }
 
     /// <summary>The graph optimisation level (ONNX Runtime's names: ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_ALL).</summary>
-    public string GraphOptimization { get; init; } = "ORT_ENABLE_ALL";
+    public string GraphOptimization { get; set; } = "ORT_ENABLE_ALL";
 
     /// <summary>Images (or caption prompts) per <c>Run</c> call.</summary>
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; set; } = 16;
 
     /// <summary>The classifier's catalog name; null means the catalog's default classifier.</summary>
-    public string? Classifier { get; init; }
+    public string? Classifier { get; set; }
 
     /// <summary>The caption model's catalog name; null means the catalog's default causal-lm.</summary>
-    public string? Captioner { get; init; }
+    public string? Captioner { get; set; }
 }

@@ -16,14 +16,11 @@ public static class StorageResilience
 {
     public const string PipelineName = "fleet-storage";
 
-    // Static: pipelines are built without DI; MeterListener and OpenTelemetry see it by its name all the same.
-    private static readonly Meter Meter = new("Fleet");
-    private static readonly Counter<long> InjectedFaults =
-        Meter.CreateCounter<long>("fleet.storage.faults.injected", "{fault}", "Storage faults injected by the chaos setting");
-
-    public static ResiliencePipeline Create(StorageResilienceOptions? options = null)
+    /// <summary>The pipeline; <paramref name="meter"/> (Fleet's meter from IMeterFactory, in hosts) counts injected faults.</summary>
+    public static ResiliencePipeline Create(StorageResilienceOptions? options = null, Meter? meter = null)
     {
         options ??= new StorageResilienceOptions();
+        var injectedFaults = meter?.CreateCounter<long>("fleet.storage.faults.injected", "{fault}", "Storage faults injected by the chaos setting");
         var builder = new ResiliencePipelineBuilder { Name = PipelineName }
             .AddRetry(new RetryStrategyOptions
             {
@@ -38,7 +35,7 @@ public static class StorageResilience
         {
             builder.AddChaosFault(options.ChaosFaultRate, () =>
             {
-                InjectedFaults.Add(1);
+                injectedFaults?.Add(1);
                 return new RequestFailedException(503, "injected storage fault (chaos)");
             });
         }

@@ -6,11 +6,8 @@ using Polly;
 
 namespace Fleet.Storage.Shards;
 
-/// <summary>
-/// Shard manifests ({jobId}/shards/{n:D6}.json: the item URIs of one shard) in Fleet's own container, so
-/// grains pass shard numbers, never lists of images, and any silo can pick a shard up.
-/// </summary>
-public sealed class ShardManifestStore(BlobContainerClient container, ResiliencePipeline resilience)
+/// <summary>Shard manifests as blobs in Fleet's own container, where every silo of the fleet reads them.</summary>
+public sealed class ShardManifestStore(BlobContainerClient container, ResiliencePipeline resilience) : IShardManifestStore
 {
     public const string DefaultContainer = "fleet-jobs";
 

@@ -14,7 +14,7 @@ public sealed class GoldenLogitsTests
     {
         var folder = Path.Combine(TestPaths.RepositoryRoot, "models", modelName);
         var golden = JsonSerializer.Deserialize<Golden>(File.ReadAllText(Path.Combine(folder, modelName + ".golden.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-        var decoder = Fleet.Inference.Models.ModelCatalog.Load(TestPaths.CatalogFile).Get(modelName).Decoder!;
+        var decoder = Fleet.Models.ModelCatalog.Load(TestPaths.CatalogFile).Get(modelName).Decoder!;
         using var session = new InferenceSession(Path.Combine(folder, modelName + ".onnx"));
         var ids = golden.InputIds;
 
@@ -45,7 +45,7 @@ public sealed class GoldenLogitsTests
         }
     }
 
-    private static (OrtValue Logits, OrtValue[] Presents) Run(InferenceSession session, Fleet.Inference.Models.DecoderSpec decoder, long[] ids, int pastLength, OrtValue[]? past)
+    private static (OrtValue Logits, OrtValue[] Presents) Run(InferenceSession session, Fleet.Models.DecoderSpec decoder, long[] ids, int pastLength, OrtValue[]? past)
     {
         var n = ids.Length;
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, n]);

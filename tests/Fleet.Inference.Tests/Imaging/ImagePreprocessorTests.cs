@@ -1,5 +1,5 @@
 using Fleet.Inference.Imaging;
-using Fleet.Inference.Models;
+using Fleet.Models;
 using Fleet.Inference.Tests.Support;
 using SkiaSharp;
 

@@ -1,4 +1,4 @@
-using Fleet.Inference.Models;
+using Fleet.Models;
 using Fleet.Inference.Tests.Support;
 
 namespace Fleet.Inference.Tests.Models;
@@ -54,11 +54,6 @@ public sealed class ModelCatalogTests
     [Fact]
     public void Default_catalog_is_found_above_the_test_binaries()
     {
-        if (Environment.GetEnvironmentVariable(ModelCatalog.CatalogPathVariable) is { Length: > 0 })
-        {
-            return; // an explicit catalog wins; nothing to discover
-        }
-
         var catalog = ModelCatalog.LoadDefault();
 
         Assert.Equal(TestPaths.CatalogFile, catalog.Source);

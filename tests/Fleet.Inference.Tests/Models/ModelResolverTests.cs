@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using Fleet.Inference.Models;
+using Fleet.Models;
 using Fleet.Inference.Tests.Support;
 
 namespace Fleet.Inference.Tests.Models;

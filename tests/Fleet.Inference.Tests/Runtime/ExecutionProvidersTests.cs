@@ -1,4 +1,4 @@
-using Fleet.Inference.Models;
+using Fleet.Models;
 using Fleet.Inference.Runtime;
 using Fleet.Inference.Tests.Support;
 using Microsoft.Extensions.Logging;

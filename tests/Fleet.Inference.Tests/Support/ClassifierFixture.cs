@@ -1,5 +1,5 @@
 using Fleet.Inference.Classification;
-using Fleet.Inference.Models;
+using Fleet.Models;
 using Fleet.Inference.Runtime;
 
 namespace Fleet.Inference.Tests.Support;

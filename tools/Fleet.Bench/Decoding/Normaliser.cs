@@ -1,4 +1,4 @@
-using Fleet.Inference.Models;
+using Fleet.Models;
 
 namespace Fleet.Bench.Decoding;
 

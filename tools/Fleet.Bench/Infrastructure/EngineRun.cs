@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using Fleet.Cli.Embedded;
 using Fleet.Contracts;
+using Fleet.Development;
+using Fleet.Hosting;
 
 namespace Fleet.Bench.Infrastructure;
 
@@ -15,8 +16,11 @@ internal sealed class EngineRun : IAsyncDisposable
     private readonly string _work;
     private readonly DeviceBusyMeter _deviceBusy = new();
 
-    private EngineRun(EmbeddedFleet fleet, int silos, string work, double startSeconds)
+    private readonly DevelopmentStorage _storage;
+
+    private EngineRun(DevelopmentStorage storage, EmbeddedFleet fleet, int silos, string work, double startSeconds)
     {
+        _storage = storage;
         Fleet = fleet;
         Silos = silos;
         _work = work;
@@ -35,8 +39,10 @@ internal sealed class EngineRun : IAsyncDisposable
         var work = Path.Combine(Path.GetTempPath(), $"fleet-bench-{Guid.NewGuid():N}"[..24]);
         Directory.CreateDirectory(work);
         var clock = Stopwatch.StartNew();
-        var fleet = await EmbeddedFleet.StartAsync(Environment.GetEnvironmentVariable("FLEET_STORAGE"), Path.Combine(work, ".fleet"), silos, cancellationToken);
-        return new EngineRun(fleet, Math.Max(1, silos), work, clock.Elapsed.TotalSeconds);
+        var storage = await DevelopmentStorage.StartAsync(Environment.GetEnvironmentVariable("FLEET_STORAGE"), Path.Combine(work, ".fleet", "azurite"),
+            BenchPaths.RepositoryRoot, cancellationToken);
+        var fleet = await EmbeddedFleet.StartAsync(storage.ConnectionString, silos, settings: null, logFile: Path.Combine(work, ".fleet", "logs", "fleet-.log"), cancellationToken);
+        return new EngineRun(storage, fleet, Math.Max(1, silos), work, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Runs one job over <paramref name="dataset"/> to the end and returns its timings.</summary>
@@ -130,6 +136,7 @@ internal sealed class EngineRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Fleet.DisposeAsync();
+        await _storage.DisposeAsync();
         _deviceBusy.Dispose();
         try
         {

@@ -1,10 +1,10 @@
-using Fleet.Cli.Commands;
 using Fleet.Contracts;
-using Fleet.Grains.Captioning;
 using Fleet.Inference;
 using Fleet.Inference.Captioning;
 using Fleet.Inference.Classification;
 using Microsoft.Extensions.Configuration;
+using Fleet.ServiceDefaults;
+using Fleet.Worker.Captioning;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Bench.Infrastructure;
@@ -38,10 +38,10 @@ internal sealed class InferenceModels : IDisposable
 
     public static async Task<InferenceModels> LoadAsync(bool withCaptioner)
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var services = new ServiceCollection().AddLogging().AddFleetInference(configuration).BuildServiceProvider();
+        var configuration = new ConfigurationBuilder().AddFleetEnvironmentVariables().AddEnvironmentVariables().Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddFleetInference().BuildServiceProvider();
         var classifier = await services.GetRequiredService<ClassifierPool>().GetAsync(ClassifierName);
-        var captioner = withCaptioner ? await services.GetRequiredService<CaptionerPool>().GetAsync(RunCommand.DefaultCaptioner()) : null;
+        var captioner = withCaptioner ? await services.GetRequiredService<CaptionerPool>().GetAsync(JobSpec.DefaultCaptioner) : null;
         return new InferenceModels(services, classifier, captioner);
     }
 

@@ -1,5 +1,5 @@
 using Fleet.Bench.Infrastructure;
-using Fleet.Cli.Commands;
+using Fleet.Contracts;
 
 namespace Fleet.Bench.Scenarios;
 
@@ -15,7 +15,7 @@ internal static class PipelineScenario
         // The bare loops read nothing: the 100 photos' bytes, referenced in the same order as the folder lists them.
         var distinct = PhotoSet.SamplePhotos().ToDictionary(p => Path.GetFileName(p), File.ReadAllBytes);
         var images = photos.Files.Select(f => distinct[Path.GetFileName(f)[7..]]).ToArray();
-        var captioner = captions ? RunCommand.DefaultCaptioner() : null;
+        var captioner = captions ? JobSpec.DefaultCaptioner : null;
 
         using var models = await InferenceModels.LoadAsync(captions);
         await using var engine = await EngineRun.StartAsync(silos: 1, cancellationToken);

@@ -1,0 +1,24 @@
+namespace Fleet.Contracts;
+
+/// <summary>
+/// The work protocol between a silo's worker and a job (implemented by the job grain, same key): lease, renew,
+/// begin-commit, report, abandon. Internal: only the fleet's workers call it (InternalsVisibleTo), never an API client.
+/// Calls flow worker -> job only, so no call chain can deadlock.
+/// </summary>
+internal interface IShardLeaseGrain : IGrainWithStringKey
+{
+    /// <summary>A lease on the next runnable shard for <paramref name="workerId"/>, or null when none is free.</summary>
+    Task<ShardLease?> LeaseShard(string workerId);
+
+    /// <summary>Extends a lease; false means stop working on it (expired, superseded, shard done, job stopped).</summary>
+    Task<bool> RenewLease(LeaseToken lease);
+
+    /// <summary>Asks to commit; only one lease per shard is granted at a time, and never one that has expired.</summary>
+    Task<bool> BeginCommit(LeaseToken lease);
+
+    /// <summary>Records a committed shard; ignored (false) unless this lease was granted the commit.</summary>
+    Task<bool> ReportShard(LeaseToken lease, ShardReport report);
+
+    /// <summary>The worker could not run the shard (e.g. output not writable): it goes back to the queue at once; too many attempts fail the job.</summary>
+    Task AbandonShard(LeaseToken lease, string reason);
+}

@@ -1,7 +1,0 @@
-namespace Fleet.Grains;
-
-/// <summary>Names the silo host must register providers under.</summary>
-public static class FleetStorageNames
-{
-    public const string GrainStorage = "fleet";
-}

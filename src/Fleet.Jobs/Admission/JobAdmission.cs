@@ -1,0 +1,61 @@
+using Fleet.Contracts;
+using Fleet.Models;
+using Fleet.Storage.Datasets;
+using Fleet.Storage.Results;
+
+namespace Fleet.Jobs.Admission;
+
+/// <summary>
+/// Decides whether a new job may start: the job id rule, the spec's own rules, the models it names (the catalog, not
+/// the inference engine), whether the output can be written and the dataset exists. Every refusal is (field, reason),
+/// so a bad spec is a 400 with the reason, never a stuck job.
+/// </summary>
+public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory listers, ResultStoreFactory results)
+{
+    /// <summary>field -> reason for each problem; empty when the job may start.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> CheckAsync(string jobId, JobSpec spec, CancellationToken cancellationToken)
+    {
+        var problems = JobSpecValidator.Validate(spec).ToDictionary(p => p.Field, p => p.Reason);
+        if (JobIds.Problem(jobId) is { } idProblem)
+            problems["jobId"] = idProblem;
+        if (problems.Count > 0)
+            return problems;
+
+        CheckModel(problems, "classifier", spec.Classifier, ModelKinds.Classifier);
+        if (spec.Captioner is not null)
+            CheckModel(problems, "captioner", spec.Captioner, ModelKinds.CausalLm);
+        if (problems.Count > 0)
+            return problems;
+
+        try
+        {
+            results.Create(spec.Output);
+        }
+        catch (ArgumentException e)
+        {
+            problems["output"] = e.Message;
+        }
+        try
+        {
+            var lister = await listers.CreateAsync(spec.Dataset, cancellationToken);
+            await lister.EnsureExistsAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is DatasetNotFoundException or ArgumentException or InvalidDataException)
+        {
+            problems["dataset"] = e.Message;
+        }
+        return problems;
+    }
+
+    private void CheckModel(Dictionary<string, string> problems, string field, string name, string kind)
+    {
+        try
+        {
+            catalog.Get(name, kind);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
+        {
+            problems[field] = e.Message;
+        }
+    }
+}

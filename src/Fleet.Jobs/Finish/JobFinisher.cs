@@ -1,0 +1,33 @@
+using Fleet.Models;
+using Fleet.Storage.Results;
+
+namespace Fleet.Jobs.Finish;
+
+/// <summary>Writes {output}/{jobId}/_SUCCESS.json once every shard is committed: counts, parts, model fingerprints, timings.</summary>
+public sealed class JobFinisher(ModelCatalog catalog, TimeProvider time)
+{
+    public async Task WriteSuccessAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
+    {
+        var spec = job.Spec!;
+        var parts = new List<string>();
+        await foreach (var part in results.ListPartsAsync(jobId, cancellationToken))
+            parts.Add(part);
+        var finishedAt = time.GetUtcNow();
+        var manifest = new SuccessManifest
+        {
+            JobId = jobId,
+            Dataset = spec.Dataset,
+            Output = results.Describe(),
+            Images = job.ImagesTotal,
+            Succeeded = job.ImagesSucceeded,
+            Failed = job.ImagesFailed,
+            Shards = job.ShardCount,
+            Parts = parts,
+            Models = ModelFingerprints.Of(spec, catalog),
+            StartedAt = job.CreatedAt,
+            FinishedAt = finishedAt,
+            Seconds = (finishedAt - (job.CreatedAt ?? finishedAt)).TotalSeconds,
+        };
+        await results.WriteSuccessAsync(jobId, manifest.ToJson(), cancellationToken);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Fleet.Jobs.Finish;
+
+/// <summary>The contents of {output}/{jobId}/_SUCCESS.json: what ran, on what, with which models, and how long it took.</summary>
+public sealed record SuccessManifest
+{
+    public required string JobId { get; init; }
+    public required string Dataset { get; init; }
+    public required string Output { get; init; }
+    public required long Images { get; init; }
+    public required long Succeeded { get; init; }
+    public required long Failed { get; init; }
+    public required int Shards { get; init; }
+    public required IReadOnlyList<string> Parts { get; init; }
+    public required IReadOnlyDictionary<string, ModelFingerprint> Models { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset FinishedAt { get; init; }
+    public double Seconds { get; init; }
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+}
+
+/// <summary>Identifies exactly which model (and settings) produced the rows.</summary>
+public sealed record ModelFingerprint(string Name, string? Sha256, IReadOnlyDictionary<string, string>? Settings = null);

@@ -1,0 +1,301 @@
+using Fleet.Contracts;
+using Fleet.Jobs.Admission;
+using Fleet.Jobs.Finish;
+using Fleet.Jobs.Planning;
+using Fleet.Jobs.Protocol;
+using Fleet.Storage.Datasets;
+using Fleet.Storage.Results;
+using Fleet.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Jobs;
+
+/// <summary>
+/// One job, as a table of contents: admission decides whether it may start (<see cref="JobAdmission"/>), the planner
+/// turns the listing into shards (<see cref="ShardPlanner"/>), the lease/commit protocol hands them to workers
+/// (<see cref="ShardLeaseProtocol"/>), and the finisher writes _SUCCESS.json (<see cref="JobFinisher"/>). The grain
+/// owns the persisted record and its checkpoints. It only answers calls (workers -> job) and tells the registry
+/// one-way, so no call chain can deadlock; a reminder re-activates it after its silo dies, and activation re-opens
+/// what is not done.
+/// </summary>
+public sealed class JobGrain(
+    [PersistentState("job", FleetStorageNames.GrainStorage)] IPersistentState<JobRecord> state,
+    JobAdmission admission,
+    ShardPlanner planner,
+    JobFinisher finisher,
+    ResultStoreFactory results,
+    IOptions<JobRunOptions> runOptions,
+    TimeProvider time,
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IShardLeaseGrain, IRemindable, IDisposable
+{
+    private const string KeepAliveReminder = "keep-alive";
+
+    private readonly ShardLeaseProtocol _protocol = new(time, runOptions.Value);
+    private readonly ThroughputWindow _rate = new(time);
+    private readonly CheckpointChain _checkpoints = new(state.WriteStateAsync, logger);
+    private IResultStore? _results;
+    private CancellationTokenSource? _planning;
+    private bool _finishing;
+
+    private string JobId => this.GetPrimaryKeyString();
+    private JobRecord Job => state.State;
+    private JobRunOptions Options => runOptions.Value;
+    private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(0);
+
+    /// <summary>The job's one result store (its output never changes once admitted).</summary>
+    private IResultStore Results => _results ??= results.Create(Job.Spec!.Output);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(_ => _checkpoints.FlushAsync(), Options.CheckpointInterval, Options.CheckpointInterval);
+        if (Job.IsActive)
+        {
+            logger.LogInformation("Job {JobId} re-activated: {Done}/{Shards} shards done, carrying on", JobId, Job.ShardsDone, Job.ShardCount);
+            Start();
+        }
+        return Task.CompletedTask;
+    }
+
+    // ---- What users ask (IJobGrain) ----
+
+    public async Task<SubmitResult> Submit(JobSpec spec)
+    {
+        if (Job.Spec is not null)
+        {
+            if (Job.Spec != spec)
+                return Rejected(new Dictionary<string, string> { ["jobId"] = $"job '{JobId}' already exists with a different spec; use a new job id" });
+            // The same spec again: a no-op for a running or finished job, a resume for a stopped one.
+            return Job.IsActive || Job.State == JobState.Succeeded ? Accepted() : await Resume();
+        }
+
+        var problems = await admission.CheckAsync(JobId, spec, CancellationToken.None);
+        if (problems.Count > 0)
+            return Rejected(problems);
+
+        Job.Spec = spec;
+        Job.CreatedAt = time.GetUtcNow();
+        Job.State = JobState.Planning;
+        await StartRunAsync();
+        logger.LogInformation("Job {JobId} submitted: {Dataset} -> {Output}", JobId, spec.Dataset, spec.Output);
+        return Accepted();
+    }
+
+    public async Task<SubmitResult> Resume()
+    {
+        if (Job.Spec is null)
+            return Rejected(new Dictionary<string, string> { ["jobId"] = $"job '{JobId}' does not exist" });
+        if (Job.IsActive)
+            return Rejected(new Dictionary<string, string> { ["state"] = $"job '{JobId}' is already {Job.State.ToString().ToLowerInvariant()}" });
+        if (Job.State == JobState.Succeeded)
+            return Rejected(new Dictionary<string, string> { ["state"] = $"job '{JobId}' already succeeded; nothing to resume" });
+
+        foreach (var shard in Job.FailedByShard.Keys.ToArray())
+            Job.ReopenShard(shard);
+        Job.State = Job.PlanningComplete ? JobState.Running : JobState.Planning;
+        await StartRunAsync();
+        logger.LogInformation("Job {JobId} resumed: {Done}/{Shards} shards already done", JobId, Job.ShardsDone, Job.ShardCount);
+        return Accepted();
+    }
+
+    public async Task<JobStatus> Cancel()
+    {
+        if (Job.IsActive)
+        {
+            await StopAsync(JobState.Cancelled, "cancelled by request");
+            logger.LogInformation("Job {JobId} cancelled", JobId);
+        }
+        return Snapshot();
+    }
+
+    public Task<JobStatus> GetStatus() => Task.FromResult(Snapshot());
+
+    // ---- What workers ask (IShardLeaseGrain) ----
+
+    public Task<ShardLease?> LeaseShard(string workerId)
+    {
+        if (!Job.IsActive || _finishing)
+            return Task.FromResult<ShardLease?>(null);
+        var lease = _protocol.Lease(workerId, Job.PlanningComplete);
+        return Task.FromResult(lease is null ? null : new ShardLease
+        {
+            JobId = JobId,
+            Shard = lease.Shard,
+            LeaseId = lease.Id,
+            ExpiresAt = lease.ExpiresAt,
+            Spec = Job.Spec!,
+            Speculative = lease.Speculative,
+        });
+    }
+
+    public Task<bool> RenewLease(LeaseToken lease) =>
+        Task.FromResult(Job.IsActive && !Job.IsShardDone(lease.Shard) && _protocol.Renew(lease));
+
+    public Task<bool> BeginCommit(LeaseToken lease) =>
+        Task.FromResult(Job.IsActive && !Job.IsShardDone(lease.Shard) && _protocol.BeginCommit(lease));
+
+    public async Task<bool> ReportShard(LeaseToken lease, ShardReport report)
+    {
+        if (!Job.IsActive || Job.IsShardDone(lease.Shard) || !_protocol.Complete(lease))
+        {
+            logger.LogInformation("Job {JobId} ignored a report for shard {Shard} from a superseded lease", JobId, lease.Shard);
+            return false;
+        }
+        Job.MarkShardDone(lease.Shard, report);
+        _rate.Add(report.Succeeded + report.Failed);
+        _checkpoints.Dirty = true;
+
+        if (Job.PlanningComplete && Job.OverErrorBudget)
+            await StopAsync(JobState.Failed, ErrorBudgetReason());
+        else if (Job.AllShardsDone)
+            await FinishAsync();
+        return true;
+    }
+
+    public async Task AbandonShard(LeaseToken lease, string reason)
+    {
+        if (!Job.IsActive || _protocol.Abandon(lease) is not { } attempts)
+            return;
+        logger.LogWarning("Job {JobId} shard {Shard} failed (attempt {Attempt}): {Reason}", JobId, lease.Shard, attempts, reason);
+        if (attempts >= Options.MaxShardAttempts)
+            await StopAsync(JobState.Failed, $"shard {lease.Shard} failed {attempts} times: {reason}");
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        // Being called is the point: activation re-opened the job. A job that is not running needs no reminder.
+        Job.IsActive ? Task.CompletedTask : StopKeepAliveAsync();
+
+    public void Dispose()
+    {
+        _planning?.Cancel();
+        _planning?.Dispose();
+    }
+
+    // ---- Running ----
+
+    private async Task StartRunAsync()
+    {
+        Job.StartedAt = time.GetUtcNow();
+        Job.FinishedAt = null;
+        Job.Reason = null;
+        await _checkpoints.WriteAsync();
+        await this.RegisterOrUpdateReminder(KeepAliveReminder, Options.KeepAlivePeriod, Options.KeepAlivePeriod);
+        Start();
+    }
+
+    /// <summary>Rebuilds the in-memory queue from the persisted plan and carries on planning where it stopped.</summary>
+    private void Start()
+    {
+        _protocol.Clear();
+        for (var shard = 0; shard < Job.ShardCount; shard++)
+        {
+            if (!Job.IsShardDone(shard))
+                _protocol.Enqueue(shard);
+        }
+        _rate.Start();
+        Registry.Activate(JobId).Ignore();
+        if (!Job.PlanningComplete)
+        {
+            _planning?.Dispose();
+            _planning = new CancellationTokenSource();
+            _ = PlanAsync(_planning.Token);
+        }
+        else if (Job.AllShardsDone)
+        {
+            _ = FinishAsync();
+        }
+    }
+
+    /// <summary>Runs on the grain's scheduler (I/O only); each shard is leasable as soon as the planner hands it over.</summary>
+    private async Task PlanAsync(CancellationToken cancellationToken)
+    {
+        using var activity = FleetTelemetry.Activities.StartActivity("plan");
+        activity?.SetTag("fleet.job", JobId);
+        try
+        {
+            await foreach (var shard in planner.PlanAsync(JobId, Job.Spec!, Job.ShardCount, Job.PlanCheckpoint, cancellationToken))
+            {
+                // Manifest first, then the count and checkpoint: a crash in between re-plans (and rewrites) this shard.
+                Job.ShardCount++;
+                Job.ImagesTotal += shard.Images;
+                Job.PlanCheckpoint = shard.Checkpoint;
+                _checkpoints.Dirty = true;
+                _protocol.Enqueue(shard.Shard);
+            }
+            Job.PlanningComplete = true;
+            Job.State = JobState.Running;
+            await _checkpoints.WriteAsync();
+            logger.LogInformation("Job {JobId} planned: {Images} images in {Shards} shards", JobId, Job.ImagesTotal, Job.ShardCount);
+            if (Job.OverErrorBudget)
+                await StopAsync(JobState.Failed, ErrorBudgetReason());
+            else if (Job.AllShardsDone)
+                await FinishAsync();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled or stopped: the checkpoint says where to carry on.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {JobId} could not be planned", JobId);
+            Job.PlanningComplete = e is EmptyDatasetException;
+            await StopAsync(JobState.Failed, e is DatasetNotFoundException or EmptyDatasetException ? e.Message : $"planning failed: {e.Message}");
+        }
+    }
+
+    private async Task FinishAsync()
+    {
+        if (_finishing || !Job.IsActive)
+            return;
+        _finishing = true;
+        try
+        {
+            await finisher.WriteSuccessAsync(JobId, Job, Results, CancellationToken.None);
+            await StopAsync(JobState.Succeeded, reason: null);
+            logger.LogInformation("Job {JobId} succeeded: {Succeeded} labeled, {Failed} failed, {Shards} shards", JobId, Job.ImagesSucceeded, Job.ImagesFailed, Job.ShardCount);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {JobId} could not write its success marker", JobId);
+            await StopAsync(JobState.Failed, $"could not write {ResultLayout.SuccessMarker}: {e.Message}");
+        }
+        finally
+        {
+            _finishing = false;
+        }
+    }
+
+    private async Task StopAsync(JobState final, string? reason)
+    {
+        _planning?.Cancel();
+        _protocol.Clear();
+        _rate.Stop();
+        Job.State = final;
+        Job.Reason = reason;
+        Job.FinishedAt = time.GetUtcNow();
+        await _checkpoints.WriteAsync();
+        Registry.Deactivate(JobId).Ignore();
+        await StopKeepAliveAsync();
+    }
+
+    private async Task StopKeepAliveAsync()
+    {
+        if (await this.GetReminder(KeepAliveReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
+    }
+
+    private string ErrorBudgetReason() =>
+        $"{Job.ImagesFailed} of {Job.ImagesTotal} images failed ({Job.FailedFraction:P1}), over the error budget of {Job.Spec!.MaxFailedFraction:P1}; " +
+        $"see {Results.Describe()}/{JobId}/errors/";
+
+    private JobStatus Snapshot() => Job.ToStatus(JobId, _protocol.LeasedCount, _protocol.PendingCount, _rate.ImagesPerSecond);
+
+    private SubmitResult Accepted() => new() { Accepted = true, Status = Snapshot() };
+
+    private SubmitResult Rejected(IReadOnlyDictionary<string, string> errors) => new()
+    {
+        Accepted = false,
+        Errors = errors,
+        Status = Snapshot() with { Reason = string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value}")) },
+    };
+}

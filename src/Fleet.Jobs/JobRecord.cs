@@ -1,0 +1,98 @@
+using Fleet.Contracts;
+
+namespace Fleet.Jobs;
+
+/// <summary>
+/// What a job persists: its spec, the planning checkpoint, a bitmap of committed shards and counters — compact
+/// whatever the number of images, so a checkpoint after every commit stays cheap. Leases are not persisted.
+/// </summary>
+[GenerateSerializer, Alias("fleet.JobRecord")]
+public sealed class JobRecord
+{
+    [Id(0)] public JobSpec? Spec { get; set; }
+    [Id(1)] public JobState State { get; set; }
+    /// <summary>Shards whose manifests are written (the plan so far).</summary>
+    [Id(2)] public int ShardCount { get; set; }
+    [Id(3)] public bool PlanningComplete { get; set; }
+    [Id(4)] public long ImagesTotal { get; set; }
+    [Id(5)] public byte[] DoneShards { get; set; } = [];
+    [Id(6)] public long ImagesSucceeded { get; set; }
+    [Id(7)] public long ImagesFailed { get; set; }
+    [Id(8)] public DateTimeOffset? CreatedAt { get; set; }
+    [Id(9)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(10)] public DateTimeOffset? FinishedAt { get; set; }
+    [Id(11)] public string? Reason { get; set; }
+    [Id(12)] public int ShardsDone { get; set; }
+    /// <summary>The dataset listing's checkpoint after the last planned shard: planning resumes after it.</summary>
+    [Id(13)] public string? PlanCheckpoint { get; set; }
+    /// <summary>Failed-image counts of the shards that had any (sparse): resume re-opens these shards.</summary>
+    [Id(14)] public Dictionary<int, int> FailedByShard { get; set; } = [];
+
+    public bool IsActive => State is JobState.Planning or JobState.Running;
+
+    public bool AllShardsDone => PlanningComplete && ShardsDone == ShardCount;
+
+    public bool IsShardDone(int shard) =>
+        shard / 8 < DoneShards.Length && (DoneShards[shard / 8] & (1 << (shard % 8))) != 0;
+
+    public void MarkShardDone(int shard, ShardReport report)
+    {
+        if (shard / 8 >= DoneShards.Length)
+        {
+            var grown = DoneShards;
+            Array.Resize(ref grown, Math.Max(shard / 8 + 1, DoneShards.Length * 2));
+            DoneShards = grown;
+        }
+        DoneShards[shard / 8] |= (byte)(1 << (shard % 8));
+        ShardsDone++;
+        ImagesSucceeded += report.Succeeded;
+        ImagesFailed += report.Failed;
+        if (report.Failed > 0)
+            FailedByShard[shard] = report.Failed;
+    }
+
+    /// <summary>Makes a done shard runnable again, taking its images back out of the counters.</summary>
+    public void ReopenShard(int shard)
+    {
+        if (!IsShardDone(shard) || Spec is null)
+            return;
+        DoneShards[shard / 8] &= (byte)~(1 << (shard % 8));
+        ShardsDone--;
+        var failed = FailedByShard.Remove(shard, out var f) ? f : 0;
+        ImagesFailed -= failed;
+        ImagesSucceeded -= ImagesInShard(shard) - failed;
+    }
+
+    /// <summary>The fraction of all listed images that ended as error rows.</summary>
+    public double FailedFraction => ImagesTotal == 0 ? 0 : (double)ImagesFailed / ImagesTotal;
+
+    /// <summary>True when more images failed than the spec's error budget allows.</summary>
+    public bool OverErrorBudget => FailedFraction > Spec!.MaxFailedFraction;
+
+    /// <summary>The status users read: this record plus what only the running grain knows (leases, rate).</summary>
+    public JobStatus ToStatus(string jobId, int shardsLeased, int shardsPending, double imagesPerSecond) => new()
+    {
+        JobId = jobId,
+        State = Spec is null ? JobState.NotFound : State,
+        Spec = Spec,
+        ImagesTotal = ImagesTotal,
+        ImagesSucceeded = ImagesSucceeded,
+        ImagesFailed = ImagesFailed,
+        ShardsTotal = ShardCount,
+        ShardsDone = ShardsDone,
+        ShardsLeased = shardsLeased,
+        ShardsPending = IsActive ? shardsPending : 0,
+        PlanningComplete = PlanningComplete,
+        StartedAt = StartedAt,
+        FinishedAt = FinishedAt,
+        Reason = Reason,
+        ImagesPerSecond = imagesPerSecond,
+        Eta = IsActive && PlanningComplete && imagesPerSecond > 0
+            ? TimeSpan.FromSeconds((ImagesTotal - ImagesSucceeded - ImagesFailed) / imagesPerSecond)
+            : null,
+    };
+
+    /// <summary>Every shard but the last is full.</summary>
+    public long ImagesInShard(int shard) =>
+        shard < ShardCount - 1 || !PlanningComplete ? Spec!.ShardSize : ImagesTotal - (long)Spec!.ShardSize * (ShardCount - 1);
+}

@@ -1,0 +1,22 @@
+namespace Fleet.Jobs;
+
+/// <summary>How jobs hand out work (bound from Fleet:Jobs).</summary>
+public sealed record JobRunOptions
+{
+    public const string SectionName = "Fleet:Jobs";
+
+    /// <summary>How long a lease lives without a renewal; workers renew well before.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A tail shard leased longer than this (and longer than twice the typical shard time) may be leased again to an idle worker.</summary>
+    public TimeSpan SpeculateAfter { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A shard whose processing fails this many times fails the job (with the last error as the reason).</summary>
+    public int MaxShardAttempts { get; set; } = 5;
+
+    /// <summary>Most time between progress checkpoints (the grain state is also written at every state change).</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Period of the reminder that re-activates a running job after its silo died.</summary>
+    public TimeSpan KeepAlivePeriod { get; set; } = TimeSpan.FromMinutes(1);
+}

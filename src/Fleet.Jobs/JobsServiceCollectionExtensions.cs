@@ -1,0 +1,24 @@
+using Fleet.Jobs.Admission;
+using Fleet.Jobs.Finish;
+using Fleet.Jobs.Planning;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Fleet.Jobs;
+
+public static class JobsServiceCollectionExtensions
+{
+    /// <summary>The control plane's parts (Fleet:Jobs options, admission, planner, finisher). Needs Fleet's storage and the model catalog.</summary>
+    public static IServiceCollection AddFleetJobs(this IServiceCollection services)
+    {
+        services.AddOptions<JobRunOptions>().BindConfiguration(JobRunOptions.SectionName)
+            .Validate(o => o.LeaseDuration > TimeSpan.Zero && o.MaxShardAttempts > 0 && o.CheckpointInterval > TimeSpan.Zero,
+                $"{JobRunOptions.SectionName} needs LeaseDuration > 0, MaxShardAttempts > 0 and CheckpointInterval > 0.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<JobAdmission>();
+        services.AddSingleton<ShardPlanner>();
+        services.AddSingleton<JobFinisher>();
+        return services;
+    }
+}

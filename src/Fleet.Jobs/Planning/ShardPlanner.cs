@@ -1,0 +1,66 @@
+using Fleet.Contracts;
+using Fleet.Storage.Datasets;
+using Fleet.Storage.Shards;
+
+namespace Fleet.Jobs.Planning;
+
+/// <summary>
+/// Streams a dataset's listing into shard manifests, page by page (never the whole listing in memory), and hands each
+/// shard over as soon as its manifest is written, strictly in order, so the first batch runs in seconds and a crash
+/// re-plans from the last handed-over checkpoint. A few manifest writes are in flight at once: one storage round trip
+/// each would make planning 1M images take minutes.
+/// </summary>
+public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestStore manifests)
+{
+    private const int ParallelManifestWrites = 8;
+
+    /// <summary>
+    /// The shards from <paramref name="firstShard"/> on, listing after <paramref name="resumeAfter"/>. Throws
+    /// <see cref="EmptyDatasetException"/> when a plan from the start finds no image.
+    /// </summary>
+    public async IAsyncEnumerable<PlannedShard> PlanAsync(string jobId, JobSpec spec, int firstShard, string? resumeAfter,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var lister = await listers.CreateAsync(spec.Dataset, cancellationToken);
+        var batch = new List<string>(spec.ShardSize);
+        var writes = new Queue<(PlannedShard Shard, Task Written)>();
+        var next = firstShard;
+        string? checkpoint = null;
+
+        await foreach (var item in lister.ListAsync(resumeAfter, cancellationToken))
+        {
+            batch.Add(item.Uri);
+            checkpoint = item.Checkpoint;
+            if (batch.Count < spec.ShardSize)
+                continue;
+            writes.Enqueue(Write(next++, batch, checkpoint));
+            if (writes.Count >= ParallelManifestWrites)
+                yield return await PublishOldestAsync(writes);
+        }
+        if (batch.Count > 0)
+            writes.Enqueue(Write(next++, batch, checkpoint!));
+        while (writes.Count > 0)
+            yield return await PublishOldestAsync(writes);
+
+        if (next == 0)
+        {
+            throw new EmptyDatasetException($"dataset '{lister.Describe()}' holds no images" +
+                (lister is ManifestFileLister ? " (the manifest lists no URIs)" : $" (looked for {string.Join(", ", ImageFileTypes.All)})"));
+        }
+
+        (PlannedShard, Task) Write(int shard, List<string> uris, string after)
+        {
+            var planned = new PlannedShard(shard, uris.Count, after);
+            var written = manifests.WriteAsync(jobId, shard, uris.ToArray(), cancellationToken);
+            uris.Clear();
+            return (planned, written);
+        }
+    }
+
+    private static async Task<PlannedShard> PublishOldestAsync(Queue<(PlannedShard Shard, Task Written)> writes)
+    {
+        var (shard, written) = writes.Dequeue();
+        await written;
+        return shard;
+    }
+}

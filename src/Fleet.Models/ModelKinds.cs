@@ -1,0 +1,9 @@
+namespace Fleet.Models;
+
+/// <summary>The values of a catalog entry's <c>kind</c>. Strings, not an enum, so an older build still reads a catalog that names a newer kind.</summary>
+public static class ModelKinds
+{
+    public const string Classifier = "classifier";
+    public const string Labels = "labels";
+    public const string CausalLm = "causal-lm";
+}

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace Fleet.Telemetry;
+
+/// <summary>
+/// The one definition of Fleet's meter and activity source names (and Orleans' that the hosts export too). Libraries
+/// create their instruments through IMeterFactory under <see cref="MeterName"/>; hosts register these names with OpenTelemetry.
+/// </summary>
+public static class FleetTelemetry
+{
+    public const string MeterName = "Fleet";
+
+    /// <summary>The tag that names the silo on every Fleet measurement, so throughput splits per silo.</summary>
+    public const string SiloTagName = "fleet.silo";
+
+    /// <summary>Spans for jobs, shards, batches and captions; created only when a tracer listens (an exporter is configured).</summary>
+    public static readonly ActivitySource Activities = new(MeterName);
+
+    public static readonly string[] Meters = [MeterName, "Microsoft.Orleans"];
+
+    public static readonly string[] Sources =
+    [
+        MeterName,
+        "Microsoft.Orleans.Runtime",
+        "Microsoft.Orleans.Application",
+        "Microsoft.Orleans.Storage",
+    ];
+}

@@ -1,0 +1,23 @@
+using Fleet.Contracts;
+using Fleet.Inference.Captioning;
+using Fleet.Telemetry;
+using Orleans.Concurrency;
+
+namespace Fleet.Worker.Captioning;
+
+/// <summary>Runs batched GPT-2 generation for the shard worker on this silo, off the grain scheduler.</summary>
+[StatelessWorker]
+public sealed class CaptionGrain(CaptionerPool captioners, FleetMetrics metrics) : Grain, ICaptionGrain
+{
+    public async Task<IReadOnlyList<string>> Caption(string captioner, CaptionOptions options, IReadOnlyList<IReadOnlyList<string>> labelsPerImage)
+    {
+        using var activity = FleetTelemetry.Activities.StartActivity("caption");
+        activity?.SetTag("fleet.images", labelsPerImage.Count);
+        var generator = await captioners.GetAsync(captioner);
+        var settings = options.ToSettings();
+        // Generation is synchronous CPU/GPU work: keep it off the grain's scheduler.
+        var captions = await Task.Run(() => generator.Generate(labelsPerImage, settings));
+        metrics.CaptionsGenerated.Add(captions.Count);
+        return captions;
+    }
+}

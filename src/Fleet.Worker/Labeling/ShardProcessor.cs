@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Fleet.Contracts;
+using Fleet.Inference.Classification;
+using Fleet.Storage.Datasets;
+using Fleet.Storage.Results;
+using Fleet.Storage.Shards;
+using Fleet.Telemetry;
+
+namespace Fleet.Worker.Labeling;
+
+/// <summary>
+/// Runs one leased shard: reads its manifest, downloads the images (bounded parallelism, retried) into a bounded
+/// channel, labels them in batches as they arrive (<see cref="IImageLabeler"/>), and stages the rows under the lease's id.
+/// Downloads overlap decode and inference; the bounded channel keeps memory flat. Image bytes are read into buffers
+/// rented from <see cref="ImageBuffers"/> and returned as soon as their batch is labeled. Plain .NET, off the grain scheduler.
+/// </summary>
+public sealed class ShardProcessor(
+    IShardManifestStore manifests,
+    ItemReader reader,
+    ResultStoreFactory results,
+    IImageLabeler labeler,
+    IGrainFactory grains,
+    FleetMetrics metrics)
+{
+    private const int ParallelReads = 8;
+
+    /// <summary>
+    /// Where downloaded images are read into; each goes back once its batch has come out of the labeler. Its own pool, not
+    /// ArrayPool.Shared: that one keeps 32 arrays per size and core, fewer than the images a silo has in flight at once
+    /// (capacity x (channel + reads + the labeler's batches), about 180), so half the reads still allocated.
+    /// </summary>
+    private static readonly ArrayPool<byte> ImageBuffers = ArrayPool<byte>.Create(maxArrayLength: 8 * 1024 * 1024, maxArraysPerBucket: 256);
+
+    public async Task<ProcessedShard> RunAsync(ShardLease lease, CancellationToken cancellationToken)
+    {
+        using var activity = FleetTelemetry.Activities.StartActivity("shard");
+        activity?.SetTag("fleet.job", lease.JobId);
+        activity?.SetTag("fleet.shard", lease.Shard);
+        var clock = Stopwatch.StartNew();
+        var spec = lease.Spec;
+
+        var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
+        var models = new ResultModels(spec.Classifier, spec.Captioner);
+        var rows = new string?[uris.Count];
+        var errors = new string?[uris.Count];
+        // The rented buffer behind each downloaded image, until its batch is labeled. If the shard fails, what is still
+        // here is left to the GC: a labeler that stopped may still be reading it.
+        var buffers = new byte[]?[uris.Count];
+
+        var downloaded = Channel.CreateBounded<EncodedImage>(new BoundedChannelOptions(labeler.BatchSize * 2)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        // If either stage fails the other must stop too, or a full channel would block the downloads forever.
+        using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var download = DownloadAsync(uris, downloaded.Writer, buffers, errors, models, lease.Shard, stages.Token);
+        var label = LabelAsync(spec, uris, downloaded.Reader, buffers, rows, errors, models, lease.Shard, stages.Token);
+        _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        await Task.WhenAll(download, label);
+
+        var done = rows.Where(r => r is not null).Select(r => r!).ToArray();
+        var failed = errors.Where(e => e is not null).Select(e => e!).ToArray();
+        var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, cancellationToken);
+
+        metrics.ImagesLabeled.Add(done.Length);
+        metrics.ImagesFailed.Add(failed.Length);
+        metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds);
+        activity?.SetTag("fleet.images", uris.Count);
+        return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length));
+    }
+
+    private async Task DownloadAsync(IReadOnlyList<string> uris, ChannelWriter<EncodedImage> output, byte[]?[] buffers, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, uris.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    ItemBytes item;
+                    try
+                    {
+                        item = await reader.ReadAsync(uris[i], ImageBuffers, ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        errors[i] = ErrorRow(uris[i], $"read: {e.Message}", models, shard);
+                        return;
+                    }
+                    if (item.Pooled)
+                        buffers[i] = item.Buffer;
+                    metrics.QueuedImages.Add(1);
+                    await output.WriteAsync(new EncodedImage(i, item.Memory), ct);
+                });
+            output.Complete();
+        }
+        catch (Exception e)
+        {
+            output.Complete(e);
+            throw;
+        }
+    }
+
+    private async Task LabelAsync(JobSpec spec, IReadOnlyList<string> uris, ChannelReader<EncodedImage> input,
+        byte[]?[] buffers, string?[] rows, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    {
+        // The model labeler decodes the next batch while the model runs this one; rows are built as each batch lands.
+        await labeler.LabelAsync(spec, input, async batch =>
+        {
+            // The labeler is done with these images' bytes once it hands their batch over (IImageLabeler).
+            foreach (var index in batch.Indices)
+            {
+                if (buffers[index] is { } buffer)
+                {
+                    buffers[index] = null;
+                    ImageBuffers.Return(buffer);
+                }
+            }
+
+            using var activity = FleetTelemetry.Activities.StartActivity("batch");
+            activity?.SetTag("fleet.images", batch.Indices.Count);
+            metrics.QueuedImages.Add(-batch.Indices.Count);
+            var results = batch.Results;
+            var labeled = Enumerable.Range(0, results.Count).Where(k => results[k].Succeeded).ToArray();
+            var captions = await CaptionAsync(spec, labeled.Select(k => results[k].Predictions).ToArray());
+            for (var j = 0; j < labeled.Length; j++)
+            {
+                var index = batch.Indices[labeled[j]];
+                rows[index] = new ResultRow
+                {
+                    Uri = ItemReader.Display(uris[index]),
+                    Labels = results[labeled[j]].Predictions.Select(p => new ResultLabel(p.Label, p.ClassId, MathF.Round(p.Score, 5))).ToArray(),
+                    Caption = captions?[j],
+                    Model = models,
+                    Shard = shard,
+                }.ToJson();
+            }
+            for (var k = 0; k < results.Count; k++)
+            {
+                if (!results[k].Succeeded)
+                    errors[batch.Indices[k]] = ErrorRow(uris[batch.Indices[k]], $"decode: {results[k].Error}", models, shard);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Hands the labeled batch to the caption grain on this silo; null when the job has no captioner.</summary>
+    private async Task<IReadOnlyList<string>?> CaptionAsync(JobSpec spec, IReadOnlyList<Prediction>[] predictions)
+    {
+        if (spec.Captioner is null || predictions.Length == 0)
+            return null;
+        var labels = predictions.Select(p => (IReadOnlyList<string>)p.Take(spec.Caption.PromptLabels).Select(l => l.Label).ToArray()).ToArray();
+        return await grains.GetGrain<ICaptionGrain>(0).Caption(spec.Captioner, spec.Caption, labels);
+    }
+
+    private static string ErrorRow(string uri, string error, ResultModels models, int shard) =>
+        new ResultRow { Uri = ItemReader.Display(uri), Error = error, Model = models, Shard = shard }.ToJson();
+}

@@ -1,0 +1,177 @@
+using Fleet.Contracts;
+using Fleet.Worker.Labeling;
+using Fleet.Storage.Results;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Worker.Workers;
+
+/// <summary>
+/// Every silo runs one: it pulls shard leases from the running jobs (round robin, so jobs share the fleet) up to
+/// its capacity, renews them while it works, asks the job for the commit, commits, and reports. Pull means a fast
+/// silo takes more work and a dead one's leases simply expire.
+/// </summary>
+public sealed class ShardWorker(
+    IGrainFactory grains,
+    ILocalSiloDetails silo,
+    ShardProcessor processor,
+    FleetMetrics metrics,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<ShardWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan JobListRefresh = TimeSpan.FromSeconds(1);
+
+    private IReadOnlyList<string> _jobs = [];
+    private DateTimeOffset _jobsReadAt = DateTimeOffset.MinValue;
+    private int _rotation;
+
+    private string WorkerId => silo.SiloAddress.ToString();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+            return;
+        var capacity = options.Value.EffectiveCapacity;
+        logger.LogInformation("Shard worker {Worker} started with capacity {Capacity}", WorkerId, capacity);
+        var inflight = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            inflight.RemoveAll(t => t.IsCompleted);
+            try
+            {
+                while (inflight.Count < capacity && await TryLeaseAsync() is { } lease)
+                    inflight.Add(RunLeaseAsync(lease, stoppingToken));
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The cluster may be starting, or the job's silo just died: try again shortly.
+                logger.LogDebug(e, "Worker {Worker} could not get a lease", WorkerId);
+            }
+            try
+            {
+                await Task.WhenAny(inflight.Append(Task.Delay(options.Value.PollInterval, time, stoppingToken)));
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        await Task.WhenAll(inflight.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+    }
+
+    private async Task<ShardLease?> TryLeaseAsync()
+    {
+        if (time.GetUtcNow() - _jobsReadAt > JobListRefresh)
+        {
+            metrics.SchedulerCalls.Add(1);
+            _jobs = await grains.GetGrain<IJobRegistryGrain>(0).GetActiveJobs();
+            _jobsReadAt = time.GetUtcNow();
+        }
+        for (var i = 0; i < _jobs.Count; i++)
+        {
+            var jobId = _jobs[(_rotation + i) % _jobs.Count];
+            metrics.SchedulerCalls.Add(1);
+            if (await grains.GetGrain<IShardLeaseGrain>(jobId).LeaseShard(WorkerId) is { } lease)
+            {
+                // Start the next search after this job: each job gets its turn.
+                _rotation = (_rotation + i + 1) % _jobs.Count;
+                return lease;
+            }
+        }
+        return null;
+    }
+
+    private async Task RunLeaseAsync(ShardLease lease, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        metrics.ActiveLeases.Add(1);
+        var job = grains.GetGrain<IShardLeaseGrain>(lease.JobId);
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewals = RenewAsync(job, lease, lost);
+        try
+        {
+            var processed = await processor.RunAsync(lease, lost.Token);
+            metrics.SchedulerCalls.Add(1);
+            if (!await job.BeginCommit(lease.Token))
+            {
+                await processed.Staged.DiscardAsync(CancellationToken.None);
+                Abandoned(lease, "commit refused: the lease expired or another attempt is committing");
+                return;
+            }
+            await processed.Staged.CommitAsync(stoppingToken);
+            metrics.SchedulerCalls.Add(1);
+            if (await job.ReportShard(lease.Token, processed.Report))
+                metrics.ShardsCommitted.Add(1);
+            else
+                Abandoned(lease, "report ignored: the shard was already done");
+        }
+        catch (ShardSupersededException e)
+        {
+            Abandoned(lease, e.Message);
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
+        {
+            Abandoned(lease, stoppingToken.IsCancellationRequested ? "silo stopping" : "lease lost");
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {JobId} shard {Shard} failed on {Worker}", lease.JobId, lease.Shard, WorkerId);
+            metrics.ShardsAbandoned.Add(1);
+            await TryAsync(() => job.AbandonShard(lease.Token, $"{e.GetType().Name}: {e.Message}"));
+        }
+        finally
+        {
+            await lost.CancelAsync();
+            await renewals;
+            metrics.ActiveLeases.Add(-1);
+        }
+    }
+
+    /// <summary>Keeps the lease alive; when the job says no (expired, superseded, cancelled), stops the work.</summary>
+    private async Task RenewAsync(IShardLeaseGrain job, ShardLease lease, CancellationTokenSource lost)
+    {
+        var interval = options.Value.RenewInterval ?? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond / 10, (lease.ExpiresAt - time.GetUtcNow()).Ticks / 3));
+        try
+        {
+            while (!lost.IsCancellationRequested)
+            {
+                await Task.Delay(interval, time, lost.Token);
+                metrics.SchedulerCalls.Add(1);
+                if (!await job.RenewLease(lease.Token))
+                {
+                    logger.LogInformation("Job {JobId} shard {Shard}: lease lost on {Worker}, stopping", lease.JobId, lease.Shard, WorkerId);
+                    await lost.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The shard finished or was abandoned.
+        }
+        catch (Exception e)
+        {
+            // The job could not be reached; keep working: the commit request decides whether the work counts.
+            logger.LogDebug(e, "Renewing job {JobId} shard {Shard} failed", lease.JobId, lease.Shard);
+        }
+    }
+
+    private void Abandoned(ShardLease lease, string why)
+    {
+        metrics.ShardsAbandoned.Add(1);
+        logger.LogInformation("Job {JobId} shard {Shard} abandoned on {Worker}: {Why}", lease.JobId, lease.Shard, WorkerId, why);
+    }
+
+    private async Task TryAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "A call to a job failed; its lease will expire instead");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Fleet.Contracts;
+
+namespace Fleet.Jobs.Tests;
+
+public sealed class JobRecordTests
+{
+    [Fact]
+    public void Done_bitmap_tracks_shards_beyond_its_first_byte_and_counters_follow()
+    {
+        var record = new JobRecord { Spec = new JobSpec { Dataset = "d", Output = "o", ShardSize = 10 }, ShardCount = 30, ImagesTotal = 295, PlanningComplete = true };
+
+        record.MarkShardDone(0, new ShardReport(10, 0));
+        record.MarkShardDone(29, new ShardReport(3, 2));
+
+        Assert.True(record.IsShardDone(0));
+        Assert.True(record.IsShardDone(29));
+        Assert.False(record.IsShardDone(28));
+        Assert.Equal((2, 13L, 2L), (record.ShardsDone, record.ImagesSucceeded, record.ImagesFailed));
+        Assert.True(record.DoneShards.Length <= 8);
+    }
+
+    [Fact]
+    public void Reopening_a_shard_with_failures_takes_its_images_back_out_of_the_counts()
+    {
+        var record = new JobRecord { Spec = new JobSpec { Dataset = "d", Output = "o", ShardSize = 10 }, ShardCount = 30, ImagesTotal = 295, PlanningComplete = true };
+        record.MarkShardDone(4, new ShardReport(7, 3));
+        record.MarkShardDone(29, new ShardReport(3, 2));
+
+        record.ReopenShard(4);
+        record.ReopenShard(29);
+
+        Assert.Equal((0, 0L, 0L), (record.ShardsDone, record.ImagesSucceeded, record.ImagesFailed));
+        Assert.Empty(record.FailedByShard);
+        Assert.False(record.IsShardDone(4));
+    }
+}
