@@ -26,13 +26,13 @@ public sealed class JobGrain(
     JobFinisher finisher,
     ResultStoreFactory results,
     IOptions<JobRunOptions> runOptions,
-    TimeProvider time,
+    JobClock clock,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IShardLeaseGrain, IRemindable, IDisposable
 {
     private const string KeepAliveReminder = "keep-alive";
 
-    private readonly ShardLeaseProtocol _protocol = new(time, runOptions.Value);
-    private readonly ThroughputWindow _rate = new(time);
+    private readonly ShardLeaseProtocol _protocol = new(clock.Time, runOptions.Value);
+    private readonly ThroughputWindow _rate = new(clock.Time);
     private readonly CheckpointChain _checkpoints = new(state.WriteStateAsync, logger);
     private IResultStore? _results;
     private CancellationTokenSource? _planning;
@@ -74,7 +74,7 @@ public sealed class JobGrain(
             return Rejected(problems);
 
         Job.Spec = spec;
-        Job.CreatedAt = time.GetUtcNow();
+        Job.CreatedAt = clock.Time.GetUtcNow();
         Job.State = JobState.Planning;
         await StartRunAsync();
         logger.LogInformation("Job {JobId} submitted: {Dataset} -> {Output}", JobId, spec.Dataset, spec.Output);
@@ -175,7 +175,7 @@ public sealed class JobGrain(
 
     private async Task StartRunAsync()
     {
-        Job.StartedAt = time.GetUtcNow();
+        Job.StartedAt = clock.Time.GetUtcNow();
         Job.FinishedAt = null;
         Job.Reason = null;
         await _checkpoints.WriteAsync();
@@ -272,7 +272,7 @@ public sealed class JobGrain(
         _rate.Stop();
         Job.State = final;
         Job.Reason = reason;
-        Job.FinishedAt = time.GetUtcNow();
+        Job.FinishedAt = clock.Time.GetUtcNow();
         await _checkpoints.WriteAsync();
         Registry.Deactivate(JobId).Ignore();
         await StopKeepAliveAsync();

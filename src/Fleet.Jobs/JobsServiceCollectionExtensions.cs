@@ -16,6 +16,7 @@ public static class JobsServiceCollectionExtensions
                 $"{JobRunOptions.SectionName} needs LeaseDuration > 0, MaxShardAttempts > 0 and CheckpointInterval > 0.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new JobClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<ShardPlanner>();
         services.AddSingleton<JobFinisher>();

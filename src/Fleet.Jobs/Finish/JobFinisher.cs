@@ -4,7 +4,7 @@ using Fleet.Storage.Results;
 namespace Fleet.Jobs.Finish;
 
 /// <summary>Writes {output}/{jobId}/_SUCCESS.json once every shard is committed: counts, parts, model fingerprints, timings.</summary>
-public sealed class JobFinisher(ModelCatalog catalog, TimeProvider time)
+public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
 {
     public async Task WriteSuccessAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
     {
@@ -12,7 +12,7 @@ public sealed class JobFinisher(ModelCatalog catalog, TimeProvider time)
         var parts = new List<string>();
         await foreach (var part in results.ListPartsAsync(jobId, cancellationToken))
             parts.Add(part);
-        var finishedAt = time.GetUtcNow();
+        var finishedAt = clock.Time.GetUtcNow();
         var manifest = new SuccessManifest
         {
             JobId = jobId,

@@ -1,0 +1,101 @@
+using Fleet.Contracts;
+using Fleet.Models;
+using Fleet.Storage;
+using Fleet.Storage.Shards;
+using Fleet.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Fleet.Jobs.Tests.Cluster;
+
+/// <summary>
+/// A real Orleans cluster in this process with the production control plane and data plane, and nothing from outside:
+/// in-memory grain storage and reminders, in-memory shard manifests, local folders for datasets and outputs, the
+/// stand-in labeler instead of a model. <see cref="Clock"/> drives the jobs' leases; with workers off the test itself
+/// is the worker, speaking the internal protocol (<see cref="IShardLeaseGrain"/>).
+/// </summary>
+internal sealed class JobCluster : IAsyncDisposable
+{
+    private readonly InProcessTestCluster _cluster;
+
+    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock)
+    {
+        _cluster = cluster;
+        Clock = clock;
+    }
+
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan SpeculateAfter = TimeSpan.FromSeconds(20);
+
+    public FakeTimeProvider Clock { get; }
+
+    public IClusterClient Client => _cluster.Client;
+
+    public InProcessTestCluster Cluster => _cluster;
+
+    /// <param name="workers">True: each silo's shard worker pulls work (real clock for the jobs); false: the test is the worker (fake clock).</param>
+    /// <param name="silos">Silos in the cluster.</param>
+    public static async Task<JobCluster> StartAsync(bool workers, int silos = 1)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var manifests = new InMemoryShardManifestStore();
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(FleetStorageNames.GrainStorage).UseInMemoryReminderService());
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Logging.SetMinimumLevel(LogLevel.Warning);
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Fleet:Jobs:LeaseDuration"] = LeaseDuration.ToString(),
+                ["Fleet:Jobs:SpeculateAfter"] = SpeculateAfter.ToString(),
+                ["Fleet:Jobs:CheckpointInterval"] = "00:00:00.050",
+                ["Fleet:Jobs:MaxShardAttempts"] = "3",
+                ["Fleet:Worker:Enabled"] = workers.ToString(),
+                ["Fleet:Worker:Capacity"] = "2",
+                ["Fleet:Worker:PollInterval"] = "00:00:00.020",
+                ["Fleet:Inference:StandIn:WaitMs"] = "2",
+                ["Fleet:Inference:BatchSize"] = "4",
+            });
+            if (!workers)
+                host.Services.AddSingleton(new JobClock(clock));
+            // No account is reached: datasets and outputs are local folders, manifests in memory.
+            host.Services.AddFleetStorage(new StorageAccount("UseDevelopmentStorage=true"));
+            host.Services.AddSingleton<IShardManifestStore>(manifests);
+            host.Services.AddFleetModels();
+            host.Services.AddFleetJobs();
+            host.Services.AddFleetWorker(host.Configuration);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new JobCluster(cluster, clock);
+    }
+
+    public IJobGrain Job(string id) => Client.GetGrain<IJobGrain>(id);
+
+    public IShardLeaseGrain Leases(string id) => Client.GetGrain<IShardLeaseGrain>(id);
+
+    /// <summary>Submits and waits until planning is complete (the protocol tests lease a known plan).</summary>
+    public async Task<JobStatus> SubmitPlannedAsync(string id, JobSpec spec)
+    {
+        var submitted = await Job(id).Submit(spec);
+        Assert.True(submitted.Accepted, submitted.Status.Reason);
+        return await WaitAsync(id, s => s.PlanningComplete);
+    }
+
+    public async Task<JobStatus> WaitAsync(string id, Func<JobStatus, bool> until, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var status = await Job(id).GetStatus();
+            if (until(status))
+                return status;
+            await Task.Delay(10, cts.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
+}

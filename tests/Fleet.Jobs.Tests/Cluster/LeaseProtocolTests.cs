@@ -1,0 +1,169 @@
+using Fleet.Contracts;
+
+namespace Fleet.Jobs.Tests.Cluster;
+
+/// <summary>
+/// The exactly-once core, on a real in-process cluster with the workers off: the test speaks the workers' protocol
+/// itself and moves the jobs' clock, so every case is deterministic and takes milliseconds.
+/// </summary>
+public sealed class LeaseProtocolTests : IAsyncLifetime
+{
+    private JobCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await JobCluster.StartAsync(workers: false);
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private static JobSpec Spec(string dataset, int shardSize = 2, double maxFailed = 0.01) =>
+        new() { Dataset = dataset, Output = TestDatasets.NewFolder("out"), ShardSize = shardSize, MaxFailedFraction = maxFailed };
+
+    [Fact]
+    public async Task An_expired_lease_goes_to_another_worker_and_its_holder_can_no_longer_commit()
+    {
+        await _cluster.SubmitPlannedAsync("expiry", Spec(TestDatasets.Folder(2)));
+        var job = _cluster.Leases("expiry");
+
+        var first = await job.LeaseShard("worker-a");
+        Assert.NotNull(first);
+        Assert.Null(await job.LeaseShard("worker-b"));
+        _cluster.Clock.Advance(JobCluster.LeaseDuration + TimeSpan.FromSeconds(1));
+
+        var second = await job.LeaseShard("worker-b");
+        Assert.NotNull(second);
+        Assert.Equal(first.Shard, second.Shard);
+        Assert.False(second.Speculative);
+        Assert.False(await job.RenewLease(first.Token));
+        Assert.False(await job.BeginCommit(first.Token));
+        Assert.True(await job.BeginCommit(second.Token));
+        Assert.True(await job.ReportShard(second.Token, new ShardReport(2, 0)));
+    }
+
+    [Fact]
+    public async Task Only_the_lease_granted_the_commit_is_counted_and_only_once()
+    {
+        await _cluster.SubmitPlannedAsync("commit", Spec(TestDatasets.Folder(4)));
+        var job = _cluster.Leases("commit");
+        var lease = (await job.LeaseShard("worker-a"))!;
+
+        Assert.False(await job.ReportShard(lease.Token, new ShardReport(2, 0)));
+        Assert.False(await job.ReportShard(lease.Token with { LeaseId = Guid.NewGuid() }, new ShardReport(2, 0)));
+        Assert.True(await job.BeginCommit(lease.Token));
+        Assert.True(await job.ReportShard(lease.Token, new ShardReport(2, 0)));
+        Assert.False(await job.ReportShard(lease.Token, new ShardReport(2, 0)));
+
+        var status = await _cluster.Job("commit").GetStatus();
+        Assert.Equal((1, 2L), (status.ShardsDone, status.ImagesSucceeded));
+    }
+
+    [Fact]
+    public async Task A_straggler_is_leased_again_and_the_first_copy_to_commit_wins()
+    {
+        await _cluster.SubmitPlannedAsync("speculate", Spec(TestDatasets.Folder(2)));
+        var job = _cluster.Leases("speculate");
+        var slow = (await job.LeaseShard("slow"))!;
+        Assert.Null(await job.LeaseShard("fast"));
+
+        _cluster.Clock.Advance(JobCluster.SpeculateAfter + TimeSpan.FromSeconds(1));
+        Assert.True(await job.RenewLease(slow.Token));
+        var copy = (await job.LeaseShard("fast"))!;
+
+        Assert.True(copy.Speculative);
+        Assert.Equal(slow.Shard, copy.Shard);
+        Assert.True(await job.BeginCommit(copy.Token));
+        Assert.False(await job.BeginCommit(slow.Token));
+        Assert.True(await job.ReportShard(copy.Token, new ShardReport(2, 0)));
+        Assert.False(await job.ReportShard(slow.Token, new ShardReport(2, 0)));
+        var done = await _cluster.WaitAsync("speculate", s => s.State.IsTerminal());
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.Equal(2, done.ImagesSucceeded);
+    }
+
+    [Fact]
+    public async Task Over_the_error_budget_the_job_fails_with_the_reason_and_resume_reopens_the_failed_shard()
+    {
+        await _cluster.SubmitPlannedAsync("budget", Spec(TestDatasets.Folder(4), maxFailed: 0.2));
+        var job = _cluster.Leases("budget");
+        var clean = (await job.LeaseShard("w"))!;
+        var bad = (await job.LeaseShard("w"))!;
+        Assert.True(await job.BeginCommit(clean.Token) && await job.ReportShard(clean.Token, new ShardReport(2, 0)));
+        Assert.True(await job.BeginCommit(bad.Token) && await job.ReportShard(bad.Token, new ShardReport(0, 2)));
+
+        var failed = await _cluster.WaitAsync("budget", s => s.State.IsTerminal());
+        Assert.Equal(JobState.Failed, failed.State);
+        Assert.Contains("error budget", failed.Reason);
+
+        var resumed = await _cluster.Job("budget").Resume();
+        Assert.True(resumed.Accepted, resumed.Status.Reason);
+        Assert.Equal((1, 2L, 0L), (resumed.Status.ShardsDone, resumed.Status.ImagesSucceeded, resumed.Status.ImagesFailed));
+        var retry = (await job.LeaseShard("w"))!;
+        Assert.Equal(bad.Shard, retry.Shard);
+        Assert.Null(await job.LeaseShard("w"));
+    }
+
+    [Fact]
+    public async Task A_shard_that_keeps_failing_fails_the_job_after_the_allowed_attempts()
+    {
+        await _cluster.SubmitPlannedAsync("attempts", Spec(TestDatasets.Folder(2)));
+        var job = _cluster.Leases("attempts");
+        for (var attempt = 0; attempt < 3; attempt++)
+            await job.AbandonShard((await job.LeaseShard("w"))!.Token, "output not writable");
+
+        var failed = await _cluster.WaitAsync("attempts", s => s.State.IsTerminal());
+        Assert.Equal(JobState.Failed, failed.State);
+        Assert.Contains("failed 3 times: output not writable", failed.Reason);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_leasing_and_refuses_commits_resume_carries_on_with_what_is_not_done()
+    {
+        await _cluster.SubmitPlannedAsync("cancel", Spec(TestDatasets.Folder(6)));
+        var job = _cluster.Leases("cancel");
+        var done = (await job.LeaseShard("w"))!;
+        Assert.True(await job.BeginCommit(done.Token) && await job.ReportShard(done.Token, new ShardReport(2, 0)));
+        var inFlight = (await job.LeaseShard("w"))!;
+
+        var cancelled = await _cluster.Job("cancel").Cancel();
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        Assert.Null(await job.LeaseShard("w"));
+        Assert.False(await job.BeginCommit(inFlight.Token));
+
+        var resumed = await _cluster.Job("cancel").Resume();
+        Assert.True(resumed.Accepted, resumed.Status.Reason);
+        var leased = new List<int>();
+        while (await job.LeaseShard("w") is { } lease)
+            leased.Add(lease.Shard);
+        Assert.Equal([1, 2], leased.Order());
+        Assert.Equal(1, (await _cluster.Job("cancel").GetStatus()).ShardsDone);
+    }
+
+    [Fact]
+    public async Task After_a_checkpoint_a_reactivated_job_keeps_its_progress_and_forgets_old_leases()
+    {
+        await _cluster.SubmitPlannedAsync("reactivate", Spec(TestDatasets.Folder(6)));
+        var job = _cluster.Leases("reactivate");
+        var committed = (await job.LeaseShard("w"))!;
+        Assert.True(await job.BeginCommit(committed.Token) && await job.ReportShard(committed.Token, new ShardReport(2, 0)));
+        var orphan = (await job.LeaseShard("w"))!;
+        await Task.Delay(300); // a few checkpoint intervals (50 ms): the report is persisted
+
+        await _cluster.Cluster.DeactivateAsync(_cluster.Job("reactivate"));
+        var status = await _cluster.Job("reactivate").GetStatus();
+
+        Assert.Equal(JobState.Running, status.State);
+        Assert.Equal((1, 2L), (status.ShardsDone, status.ImagesSucceeded));
+        Assert.False(await job.BeginCommit(orphan.Token));
+        var leased = new List<int>();
+        while (await job.LeaseShard("w") is { } lease)
+            leased.Add(lease.Shard);
+        Assert.Equal([1, 2], leased.Order());
+    }
+
+    [Fact]
+    public async Task A_job_id_that_is_not_a_safe_name_is_refused_by_the_grain_itself()
+    {
+        var result = await _cluster.Job("../escape").Submit(Spec(TestDatasets.Folder(1)));
+
+        Assert.False(result.Accepted);
+        Assert.Contains(JobIds.Rule, result.Errors["jobId"]);
+    }
+}
