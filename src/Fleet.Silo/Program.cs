@@ -2,10 +2,18 @@ using Fleet.ServiceDefaults;
 using Fleet.Silo;
 using Fleet.Storage;
 using Fleet.Storage.Azurite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
+// Probes (/health, /alive) on the port the deployment names (ASPNETCORE_HTTP_PORTS=8080 in the image); without one,
+// a free loopback port, so replicas on one machine (Aspire, tests) never fight over Kestrel's default 5000.
+if (builder.Configuration["urls"] is null && builder.Configuration["http_ports"] is null)
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.AddServiceDefaults();
 builder.AddFleetLogging();
 
@@ -24,8 +32,17 @@ if (options.SiloPort == 0 || options.GatewayPort == 0)
     options.GatewayPort = options.GatewayPort == 0 ? ports[1] : options.GatewayPort;
 }
 builder.AddFleetSilo(options);
+builder.Services.AddSingleton<InferenceReadiness>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<InferenceReadiness>());
+builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+    "inference", sp => sp.GetRequiredService<InferenceReadiness>(), failureStatus: null, tags: [InferenceReadiness.ReadyTag]));
 
-await builder.Build().RunAsync();
+var app = builder.Build();
+// Readiness: the models loaded on the provider asked for. Liveness: the process answers (no remote dependency, so a
+// storage outage never restarts the whole cluster).
+app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(InferenceReadiness.ReadyTag) });
+app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false });
+await app.RunAsync();
 
 static string? ServiceInstanceId(string? resourceAttributes) =>
     resourceAttributes?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
