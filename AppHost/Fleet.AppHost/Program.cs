@@ -4,24 +4,7 @@ using Fleet.Storage;
 var builder = DistributedApplication.CreateBuilder(args);
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
 
-if (builder.ExecutionContext.IsPublishMode)
-{
-    // azd: infra/ provisions storage, identity and the GPU profile; no Azurite, no npm, no key in the manifest.
-    var (blobEndpoint, tableEndpoint, identityClientId) = builder.AddAzureStorageParameters();
-    var azureApiKey = builder.AddParameter("api-key", secret: true);
-    var azureSilo = builder.AddProject<Projects.Fleet_Silo>("silo")
-        .WithEnvironment("Fleet__Silo__Clustering", "AzureTable")
-        .WithAzureStorage(blobEndpoint, tableEndpoint, identityClientId);
-    builder.AddProject<Projects.Fleet_Api>("api")
-        .WithEnvironment("Fleet__Client__Clustering", "AzureTable")
-        .WithEnvironment("Fleet__Api__Key", azureApiKey)
-        .WithAzureStorage(blobEndpoint, tableEndpoint, identityClientId)
-        .WithExternalHttpEndpoints()
-        .WaitFor(azureSilo);
-    builder.Build().Run();
-    return;
-}
-
+// Local development only: Azure is infra/ (Bicep) deployed by azd from azure.yaml, not a publish of this AppHost.
 var npm = builder.AddNpmInstallIfNeeded(repoRoot);
 var (azurite, storage) = builder.AddAzurite(repoRoot);
 if (npm is not null)

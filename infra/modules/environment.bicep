@@ -1,5 +1,7 @@
-// The Container Apps environment: a Consumption profile for the API, a serverless GPU profile for the silos, logs to
-// Log Analytics, and the Aspire dashboard component (the same dashboard `dotnet run --project AppHost/...` shows locally).
+// The silos' Container Apps environment: internal (no public endpoint; one private static IP on an internal load
+// balancer), integrated with the VNet, with a serverless GPU profile for the silos, logs to Log Analytics, and the
+// Aspire dashboard component the silos send OpenTelemetry to (modules/private-dns.bicep makes its names resolve in
+// the VNet).
 
 @description('Environment name.')
 param name string
@@ -13,6 +15,9 @@ param tags object
 @description('Name of the Log Analytics workspace that receives the apps\' logs.')
 param logAnalyticsWorkspaceName string
 
+@description('Subnet (delegated to Microsoft.App/environments) the environment lives in.')
+param subnetId string
+
 @description('Serverless GPU profile the silos run on: NVIDIA T4 (NC8as) or A100 (NC24).')
 @allowed([
   'Consumption-GPU-NC8as-T4'
@@ -20,7 +25,7 @@ param logAnalyticsWorkspaceName string
 ])
 param gpuProfileType string
 
-@description('Name the silo app uses to pick the GPU profile.')
+@description('Name the silo apps use to pick the GPU profile.')
 param gpuProfileName string = 'gpu'
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
@@ -39,13 +44,18 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
         sharedKey: workspace.listKeys().primarySharedKey
       }
     }
+    // Orleans' supported shape: silos advertise this environment's private static IP with per-app exposed ports.
+    vnetConfiguration: {
+      infrastructureSubnetId: subnetId
+      internal: true
+    }
     workloadProfiles: [
       {
         name: 'Consumption'
         workloadProfileType: 'Consumption'
       }
       {
-        // Serverless GPU: billed per second while a replica runs, scales to zero; no node counts to set.
+        // Serverless GPU: billed per second while a replica runs; no node counts to set.
         name: gpuProfileName
         workloadProfileType: gpuProfileType
       }
@@ -53,7 +63,7 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   }
 }
 
-// The Aspire dashboard as a managed component: the apps' OpenTelemetry (traces, metrics, structured logs) shows there.
+// The Aspire dashboard as a managed component: the silos' traces, metrics and structured logs show there.
 resource dashboard 'Microsoft.App/managedEnvironments/dotNetComponents@2024-10-02-preview' = {
   parent: environment
   name: 'aspire-dashboard'
@@ -65,5 +75,8 @@ resource dashboard 'Microsoft.App/managedEnvironments/dotNetComponents@2024-10-0
 output id string = environment.id
 output name string = environment.name
 output defaultDomain string = environment.properties.defaultDomain
+output staticIp string = environment.properties.staticIp
 output gpuProfileName string = gpuProfileName
+// Inside the environment the dashboard component takes OTLP/gRPC under its own name.
+output otlpEndpoint string = 'http://${dashboard.name}:18889'
 output dashboardUrl string = 'https://${dashboard.name}.ext.${environment.properties.defaultDomain}'

@@ -18,8 +18,16 @@ param identityName string
 @description('Principal id of the managed identity the apps run as.')
 param identityPrincipalId string
 
-@description('Principal id of the user running azd (gets the same data roles, so `fleet results` works with az login); empty for none.')
+@description('Principal id of whoever runs azd (gets blob data access only, so `fleet results` and dataset uploads work with az login); empty for none.')
 param userPrincipalId string = ''
+
+@description('Kind of that principal: a person (User) or CI (ServicePrincipal); azd sets AZURE_PRINCIPAL_TYPE.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param userPrincipalType string = 'User'
 
 @description('Blob containers to create up front (Fleet creates its own state containers on first use).')
 param containers string[] = [
@@ -27,16 +35,19 @@ param containers string[] = [
   'results'
 ]
 
-// Built-in data-plane roles (ids are the same in every tenant).
-var roles = {
-  blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
-  tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-}
+// Built-in data-plane roles (ids are the same in every tenant), on this account only. Account scope, not per table
+// or container: Orleans creates its membership and reminder tables (CreateIfNotExists) and Fleet its state
+// containers on first use. No queue role: nothing in Fleet uses queues.
+var blobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
 var grants = concat(
-  map(items(roles), role => { key: identityName, principalId: identityPrincipalId, principalType: 'ServicePrincipal', roleId: role.value }),
-  empty(userPrincipalId) ? [] : map(items(roles), role => { key: userPrincipalId, principalId: userPrincipalId, principalType: 'User', roleId: role.value })
+  [
+    { key: identityName, principalId: identityPrincipalId, principalType: 'ServicePrincipal', roleId: blobDataContributor }
+    { key: identityName, principalId: identityPrincipalId, principalType: 'ServicePrincipal', roleId: tableDataContributor }
+  ],
+  // The person (or CI) running azd reads results and uploads datasets: blobs only, never the cluster's tables.
+  empty(userPrincipalId) ? [] : [{ key: userPrincipalId, principalId: userPrincipalId, principalType: userPrincipalType, roleId: blobDataContributor }]
 )
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -88,4 +99,3 @@ resource roleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output tableEndpoint string = account.properties.primaryEndpoints.table
-output queueEndpoint string = account.properties.primaryEndpoints.queue

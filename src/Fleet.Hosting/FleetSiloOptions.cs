@@ -17,6 +17,15 @@ public sealed record FleetSiloOptions
     /// <summary>The address other silos and clients reach this one at (AzureTable clustering); null = this host's address.</summary>
     public string? AdvertisedIPAddress { get; set; }
 
+    /// <summary>
+    /// The silo port peers connect to when it differs from the one bound (<see cref="SiloPort"/>): on Container Apps
+    /// the app's exposed ingress port, which the platform maps to the container's target port. Null = <see cref="SiloPort"/>.
+    /// </summary>
+    public int? AdvertisedSiloPort { get; set; }
+
+    /// <summary>The gateway port clients connect to when it differs from the one bound (<see cref="GatewayPort"/>); null = the same.</summary>
+    public int? AdvertisedGatewayPort { get; set; }
+
     /// <summary>The first silo's endpoint, for extra in-process localhost silos; null for the first one.</summary>
     public int? PrimarySiloPort { get; set; }
 

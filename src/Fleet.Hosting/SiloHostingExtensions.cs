@@ -38,8 +38,8 @@ public static class SiloHostingExtensions
                     silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
                     break;
                 case SiloClustering.AzureTable:
-                    if (options.AdvertisedIPAddress is { } advertised)
-                        silo.ConfigureEndpoints(IPAddress.Parse(advertised), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                    if (options.AdvertisedIPAddress is { Length: > 0 })
+                        silo.Configure<Orleans.Configuration.EndpointOptions>(o => SiloEndpoints.Apply(o, options));
                     else
                         silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
                     silo.UseAzureStorageClustering(o => o.TableServiceClient = account.Tables);

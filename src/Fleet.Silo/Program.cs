@@ -1,10 +1,18 @@
 using Fleet.Hosting;
 using Fleet.ServiceDefaults;
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 // The silo host: everything it does is configuration (Fleet:Silo, Fleet:Storage, Fleet:Worker, …; the FLEET_* short
-// names too) read by the hosting library.
-var builder = Host.CreateApplicationBuilder(args);
+// names too) read by the hosting library. It serves only the probes over HTTP.
+var builder = WebApplication.CreateBuilder(args);
+// Probes (/health, /alive) on the port the deployment names (ASPNETCORE_HTTP_PORTS=8080 in the image); without one,
+// a free loopback port, so replicas on one machine (Aspire, tests) never fight over Kestrel's default 5000.
+if (builder.Configuration["urls"] is null && builder.Configuration["http_ports"] is null)
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Configuration.AddFleetEnvironmentVariables();
 // Under Aspire each replica has an instance id (silo-abc123): name the silo after it, so the dashboard's per-silo
 // metrics and the logs say which replica did the work.
@@ -13,8 +21,17 @@ if (builder.Configuration["Fleet:Silo:Name"] is null && ServiceInstanceId(builde
 builder.AddServiceDefaults();
 builder.AddFleetLogging();
 builder.AddFleetSilo();
+builder.Services.AddSingleton<InferenceReadiness>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<InferenceReadiness>());
+builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+    "inference", sp => sp.GetRequiredService<InferenceReadiness>(), failureStatus: null, tags: [InferenceReadiness.ReadyTag]));
 
-await builder.Build().RunAsync();
+var app = builder.Build();
+// Readiness: the models loaded on the provider asked for. Liveness: the process answers (no remote dependency, so a
+// storage outage never restarts the whole cluster).
+app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(InferenceReadiness.ReadyTag) });
+app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false });
+await app.RunAsync();
 
 static string? ServiceInstanceId(string? resourceAttributes) =>
     resourceAttributes?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -71,7 +71,8 @@ public sealed class JobsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task A_submitted_job_runs_to_the_end_its_events_stream_and_resuming_it_then_is_409()
     {
         var client = api.Client();
-        var submit = await client.PostAsJsonAsync("/jobs", Spec(PhotoFolder(6), TestPaths.NewTempFolder("out"), "api-full"));
+        var output = TestPaths.NewTempFolder("out");
+        var submit = await client.PostAsJsonAsync("/jobs", Spec(PhotoFolder(6), output, "api-full"));
         Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
         Assert.Equal("/jobs/api-full", submit.Headers.Location?.ToString());
 
@@ -91,7 +92,43 @@ public sealed class JobsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var resume = await client.PostAsync("/jobs/api-full/resume", null);
         Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
         Assert.Contains("already succeeded", await resume.Content.ReadAsStringAsync());
+
+        // The request named no captioner: like `fleet run` and `fleet submit`, the job captions by default.
+        Assert.Equal(JobSpec.DefaultCaptioner, final.Spec!.Captioner);
+        var rows = await RowsAsync(output, "api-full");
+        Assert.Equal(6, rows.Count);
+        Assert.All(rows, row => Assert.False(string.IsNullOrWhiteSpace(row.GetProperty("caption").GetString()), row.ToString()));
     }
+
+    [Fact]
+    public async Task A_request_that_turns_captions_off_gets_rows_without_captions()
+    {
+        var output = TestPaths.NewTempFolder("out");
+        var submit = await api.Client().PostAsJsonAsync("/jobs", new { jobId = "api-no-captions", dataset = PhotoFolder(2), output, captions = false });
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+
+        var final = await FleetSiloFixture.WaitAsync(api.Silo.Client.GetGrain<IJobGrain>("api-no-captions"), TimeSpan.FromMinutes(2));
+
+        Assert.Equal(JobState.Succeeded, final.State);
+        Assert.Null(final.Spec!.Captioner);
+        Assert.All(await RowsAsync(output, "api-no-captions"), row => Assert.False(row.TryGetProperty("caption", out var c) && c.ValueKind == JsonValueKind.String, row.ToString()));
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("a/b")]
+    public async Task A_job_id_that_could_climb_out_of_the_output_is_400_with_the_rule(string jobId)
+    {
+        var response = await api.Client().PostAsJsonAsync("/jobs", Spec(PhotoFolder(1), TestPaths.NewTempFolder("out"), jobId));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(JobIds.Rule, problem.GetProperty("errors").GetProperty("jobId")[0].GetString());
+    }
+
+    private static async Task<List<JsonElement>> RowsAsync(string output, string jobId) =>
+        (await new Fleet.Storage.Results.LocalResultStore(output, Fleet.Storage.Resilience.StorageResilience.Create()).ReadRowsAsync(jobId, default).ToListAsync())
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
 
     [Fact]
     public async Task The_OpenAPI_document_and_health_are_served_without_a_key()

@@ -12,9 +12,7 @@ public sealed class CompiledTemplate : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var result = await BicepCli.RunAsync("build", "--stdout", Path.Combine(RepoPaths.Infra, "main.bicep"));
-        Assert.True(result.ExitCode == 0, result.Describe());
-        Template = JsonNode.Parse(result.Output)!.AsObject();
+        Template = await BuildAsync(Path.Combine(RepoPaths.Infra, "main.bicep"));
         var resources = new List<JsonObject>();
         Collect(Template, resources);
         Resources = resources;
@@ -22,15 +20,30 @@ public sealed class CompiledTemplate : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>One Bicep file compiled to its ARM template.</summary>
+    public static async Task<JsonObject> BuildAsync(string bicepFile)
+    {
+        var result = await BicepCli.RunAsync("build", "--stdout", bicepFile);
+        Assert.True(result.ExitCode == 0, result.Describe());
+        return JsonNode.Parse(result.Output)!.AsObject();
+    }
+
     /// <summary>The resources of one type (e.g. Microsoft.App/containerApps).</summary>
     public IReadOnlyList<JsonObject> OfType(string type) =>
         Resources.Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase)).ToList();
 
-    /// <summary>The container app whose module passes <paramref name="name"/> as its name.</summary>
-    public JsonObject App(string name) =>
-        OfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == name)["properties"]!["template"]!["resources"] is { } nested
-            ? Flatten(nested).Single(r => (string?)r["type"] == "Microsoft.App/containerApps")
-            : throw new InvalidOperationException($"module {name} has no resources");
+    /// <summary>The deployment (module) named <paramref name="name"/>.</summary>
+    public JsonObject Module(string name) =>
+        OfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == name);
+
+    /// <summary>A module's nested template.</summary>
+    public JsonObject ModuleTemplate(string name) => Module(name)["properties"]!["template"]!.AsObject();
+
+    /// <summary>The resources a module's nested template declares.</summary>
+    public IReadOnlyList<JsonObject> ModuleResources(string name) => Flatten(Module(name)["properties"]!["template"]!["resources"]).ToList();
+
+    /// <summary>The single container app (or app loop) a module declares.</summary>
+    public JsonObject App(string name) => ModuleResources(name).Single(r => (string?)r["type"] == "Microsoft.App/containerApps");
 
     private static void Collect(JsonObject template, List<JsonObject> into)
     {

@@ -2,7 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace Fleet.Deploy.Tests;
 
-/// <summary>What the compiled template creates: the properties that make the deployment keyless, GPU-backed and reachable.</summary>
+/// <summary>
+/// The compiled template's topology, as Orleans' Container Apps guide requires it: a VNet-integrated internal
+/// environment, `siloCount` one-replica silo apps on the GPU profile, each with its own exposed silo/gateway port pair
+/// on the environment's static IP, which it advertises; storage without shared keys; roles on single resources.
+/// </summary>
 public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<CompiledTemplate>
 {
     [Fact]
@@ -17,6 +21,8 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
             "Microsoft.Storage/storageAccounts/blobServices/containers",
             "Microsoft.ContainerRegistry/registries",
             "Microsoft.Authorization/roleAssignments",
+            "Microsoft.Network/virtualNetworks",
+            "Microsoft.Network/privateDnsZones",
             "Microsoft.App/managedEnvironments",
             "Microsoft.App/managedEnvironments/dotNetComponents",
             "Microsoft.App/containerApps",
@@ -24,28 +30,122 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
 
         foreach (var type in expected)
             Assert.True(compiled.OfType(type).Count > 0, $"the template creates no {type}");
+        // The silo apps (one loop) and the API.
         Assert.Equal(2, compiled.OfType("Microsoft.App/containerApps").Count);
     }
 
     [Fact]
-    public void Storage_refuses_shared_keys_and_the_identity_gets_blob_table_and_queue_data_roles_and_acr_pull()
+    public void The_silos_environment_is_internal_and_vnet_integrated_and_the_api_environment_shares_the_vnet()
+    {
+        var silosEnvironment = Single(compiled.ModuleResources("environment"), "Microsoft.App/managedEnvironments");
+        var vnet = silosEnvironment["properties"]!["vnetConfiguration"]!;
+        Assert.True((bool)vnet["internal"]!);
+        Assert.Contains("subnetId", (string?)vnet["infrastructureSubnetId"]);
+        Assert.Contains("silosSubnetId", compiled.Module("environment")["properties"]!["parameters"]!["subnetId"]!.ToJsonString());
+
+        var apiEnvironment = Single(compiled.ModuleResources("api-environment"), "Microsoft.App/managedEnvironments");
+        Assert.False((bool)apiEnvironment["properties"]!["vnetConfiguration"]!["internal"]!);
+        Assert.Contains("apiSubnetId", compiled.Module("api-environment")["properties"]!["parameters"]!["subnetId"]!.ToJsonString());
+
+        // Both subnets are delegated to Container Apps environments, in one VNet.
+        var subnets = compiled.OfType("Microsoft.Network/virtualNetworks").Single()["properties"]!["subnets"]!.AsArray();
+        Assert.Equal(2, subnets.Count);
+        Assert.All(subnets, s => Assert.Contains("Microsoft.App/environments", s!.ToJsonString()));
+    }
+
+    [Fact]
+    public void There_are_silo_count_silo_apps_each_exactly_one_replica_on_the_gpu_profile()
+    {
+        var silo = compiled.App("silos");
+        Assert.Contains("count", (string?)silo["copy"]!["count"]);
+        Assert.Contains("siloCount", compiled.ModuleTemplate("silos")["variables"]!["count"]!.ToString());
+        Assert.Contains("siloCount", compiled.Module("silos")["properties"]!["parameters"]!["siloCount"]!.ToJsonString());
+        Assert.NotNull(compiled.Template["parameters"]!["siloCount"]!["maxValue"]);
+
+        var properties = silo["properties"]!;
+        Assert.Equal("[parameters('gpuProfileName')]", (string?)properties["workloadProfileName"]);
+        Assert.Contains("gpuProfileName", compiled.Module("silos")["properties"]!["parameters"]!["gpuProfileName"]!.ToJsonString());
+        var scale = properties["template"]!["scale"]!;
+        Assert.Equal(1, (int)scale["maxReplicas"]!);
+        // One replica once an image is deployed; none before (the placeholder is never billed on the GPU profile).
+        Assert.Equal("[if(variables('deployed'), 1, 0)]", (string?)scale["minReplicas"]);
+        Assert.Equal("[not(empty(parameters('siloImage')))]", (string?)compiled.ModuleTemplate("silos")["variables"]!["deployed"]);
+    }
+
+    [Fact]
+    public void Each_silo_app_exposes_its_own_silo_and_gateway_ports_and_advertises_them_with_the_static_ip()
+    {
+        var template = compiled.ModuleTemplate("silos");
+        var variables = template["variables"]!;
+        var silo = (int)variables["siloTargetPort"]!;
+        var gateway = (int)variables["gatewayTargetPort"]!;
+        var maxSilos = (int)compiled.Template["parameters"]!["siloCount"]!["maxValue"]!;
+        var app = compiled.App("silos");
+        var ingress = app["properties"]!["configuration"]!["ingress"]!;
+        const string index = "range(0, variables('count'))[copyIndex()]";
+
+        Assert.Equal("tcp", (string?)ingress["transport"]);
+        // external: at the boundary of an internal environment, i.e. the VNet only.
+        Assert.True((bool)ingress["external"]!);
+        Assert.Equal($"[add(variables('siloTargetPort'), {index})]", (string?)ingress["exposedPort"]);
+        var extra = ingress["additionalPortMappings"]!.AsArray().Single()!;
+        Assert.Equal($"[add(variables('gatewayTargetPort'), {index})]", (string?)extra["exposedPort"]);
+        Assert.Equal("[variables('gatewayTargetPort')]", (string?)extra["targetPort"]);
+
+        // Silo i exposes silo+i and gateway+i: unique per app, the two ranges disjoint, none the reserved 36985.
+        var exposed = Enumerable.Range(0, maxSilos).SelectMany(i => new[] { silo + i, gateway + i }).ToList();
+        Assert.Equal(exposed.Count, exposed.Distinct().Count());
+        Assert.DoesNotContain(36985, exposed);
+
+        var env = Env(app);
+        Assert.Equal("AzureTable", (string?)env["Fleet__Silo__Clustering"]["value"]);
+        Assert.Equal("[parameters('staticIp')]", (string?)env["Fleet__Silo__AdvertisedIPAddress"]["value"]);
+        Assert.Equal("[string(variables('siloTargetPort'))]", (string?)env["Fleet__Silo__SiloPort"]["value"]);
+        Assert.Equal("[string(variables('gatewayTargetPort'))]", (string?)env["Fleet__Silo__GatewayPort"]["value"]);
+        Assert.Equal($"[string(add(variables('siloTargetPort'), {index}))]", (string?)env["Fleet__Silo__AdvertisedSiloPort"]["value"]);
+        Assert.Equal($"[string(add(variables('gatewayTargetPort'), {index}))]", (string?)env["Fleet__Silo__AdvertisedGatewayPort"]["value"]);
+        Assert.Contains("environment", compiled.Module("silos")["properties"]!["parameters"]!["staticIp"]!.ToJsonString());
+        Assert.Contains("staticIp", compiled.Module("silos")["properties"]!["parameters"]!["staticIp"]!.ToJsonString());
+        Assert.Equal("cuda", (string?)env["Fleet__Inference__Device"]["value"]);
+        Assert.Equal("[parameters('otlpEndpoint')]", (string?)env["OTEL_EXPORTER_OTLP_ENDPOINT"]["value"]);
+    }
+
+    [Fact]
+    public void Silos_have_probes_and_a_grace_period_longer_than_the_host_shutdown_timeout()
+    {
+        var app = compiled.App("silos");
+        var container = app["properties"]!["template"]!["containers"]!.AsArray().Single()!;
+        var probes = container["probes"]!.AsArray().ToDictionary(p => (string)p!["type"]!, p => (string)p!["httpGet"]!["path"]!);
+        Assert.Equal("/alive", probes["Startup"]);
+        Assert.Equal("/health", probes["Readiness"]);
+        Assert.Equal("/alive", probes["Liveness"]);
+        // The .NET host's default shutdown timeout is 30 s; the platform must wait longer before SIGKILL.
+        Assert.True((int)app["properties"]!["template"]!["terminationGracePeriodSeconds"]! > 30);
+    }
+
+    [Fact]
+    public void Storage_refuses_shared_keys_and_roles_sit_on_single_resources_with_no_queue_role()
     {
         var account = compiled.OfType("Microsoft.Storage/storageAccounts").Single();
         Assert.False((bool)account["properties"]!["allowSharedKeyAccess"]!);
         Assert.False((bool)account["properties"]!["allowBlobPublicAccess"]!);
-
-        var templates = compiled.OfType("Microsoft.Resources/deployments").Select(d => d["properties"]!["template"]!.ToJsonString()).ToList();
-        string[] roles =
-        [
-            "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor
-            "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
-            "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
-            "7f951dda-4ed3-4680-a7ca-43fe172d538d", // AcrPull
-        ];
-        foreach (var role in roles)
-            Assert.Contains(templates, t => t.Contains(role, StringComparison.Ordinal) && t.Contains("Microsoft.Authorization/roleAssignments", StringComparison.Ordinal));
         var registry = compiled.OfType("Microsoft.ContainerRegistry/registries").Single();
         Assert.False((bool)registry["properties"]!["adminUserEnabled"]!);
+
+        var assignments = compiled.OfType("Microsoft.Authorization/roleAssignments");
+        Assert.NotEmpty(assignments);
+        // Every assignment is scoped to the storage account or the registry, never the group or subscription.
+        Assert.All(assignments, a => Assert.Matches(@"^\[resourceId\('Microsoft\.(Storage/storageAccounts|ContainerRegistry/registries)', parameters\('name'\)\)\]$", (string?)a["scope"] ?? ""));
+        // The role ids sit in the modules' variables; the templates that assign roles hold them.
+        var all = string.Join('\n', compiled.OfType("Microsoft.Resources/deployments").Select(d => d["properties"]!["template"]!.ToJsonString())
+            .Where(t => t.Contains("Microsoft.Authorization/roleAssignments", StringComparison.Ordinal)));
+        Assert.Contains("ba92f5b4-2d11-453d-a403-e96b0029c9fe", all); // Storage Blob Data Contributor
+        Assert.Contains("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", all); // Storage Table Data Contributor
+        Assert.Contains("7f951dda-4ed3-4680-a7ca-43fe172d538d", all); // AcrPull
+        Assert.DoesNotContain("974c5e8b-45b9-4653-ba55-5f855dd0fb88", string.Join('\n', compiled.Resources.Select(r => r.ToJsonString()))); // Queue
+        // The deploying principal's kind is a parameter (a CI service principal is not a User).
+        Assert.DoesNotContain("\\u0027User\\u0027", string.Join('\n', assignments.Select(a => a.ToJsonString())));
+        Assert.Equal(["User", "ServicePrincipal", "Group"], compiled.Template["parameters"]!["principalType"]!["allowedValues"]!.AsArray().Select(v => (string)v!).ToArray());
     }
 
     [Fact]
@@ -54,7 +154,7 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
         var gpu = compiled.Template["parameters"]!["gpuProfileType"]!;
         Assert.Equal(["Consumption-GPU-NC8as-T4", "Consumption-GPU-NC24-A100"], gpu["allowedValues"]!.AsArray().Select(v => (string)v!).ToArray());
 
-        var environment = compiled.OfType("Microsoft.App/managedEnvironments").Single();
+        var environment = Single(compiled.ModuleResources("environment"), "Microsoft.App/managedEnvironments");
         var profiles = environment["properties"]!["workloadProfiles"]!.AsArray();
         Assert.Contains(profiles, p => (string?)p!["workloadProfileType"] == "Consumption");
         Assert.Contains(profiles, p => ((string?)p!["workloadProfileType"])?.Contains("gpuProfileType", StringComparison.Ordinal) == true);
@@ -64,41 +164,16 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
     }
 
     [Fact]
-    public void The_silos_run_on_the_gpu_profile_with_silo_and_gateway_ports_open_inside_the_environment_only()
-    {
-        var silo = compiled.App("silo");
-        var properties = silo["properties"]!;
-        Assert.Contains("workloadProfileName", (string?)properties["workloadProfileName"]);
-
-        var ingress = properties["configuration"]!["ingress"]!;
-        Assert.False((bool)ingress["external"]!);
-        Assert.Equal("tcp", (string?)ingress["transport"]);
-        Assert.Contains("siloPort", (string?)ingress["targetPort"]);
-        var extra = ingress["additionalPortMappings"]!.AsArray().Single()!;
-        Assert.False((bool)extra["external"]!);
-        Assert.Contains("gatewayPort", (string?)extra["targetPort"]);
-
-        var scale = properties["template"]!["scale"]!;
-        Assert.Contains("minReplicas", (string?)scale["minReplicas"]);
-        Assert.Contains("maxReplicas", (string?)scale["maxReplicas"]);
-        var siloModule = compiled.OfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == "silo");
-        var parameters = siloModule["properties"]!["parameters"]!;
-        Assert.Contains("siloMinReplicas", (string?)parameters["minReplicas"]!["value"]);
-        Assert.Contains("siloMaxReplicas", (string?)parameters["maxReplicas"]!["value"]);
-    }
-
-    [Fact]
     public void Both_apps_reach_storage_by_service_uri_and_managed_identity_never_by_a_key()
     {
-        foreach (var name in new[] { "silo", "api" })
+        foreach (var name in new[] { "silos", "api" })
         {
             var env = Env(compiled.App(name));
             Assert.True(env.ContainsKey("Fleet__Storage__BlobServiceUri"), name);
             Assert.True(env.ContainsKey("Fleet__Storage__TableServiceUri"), name);
             Assert.True(env.ContainsKey("Fleet__Storage__ManagedIdentityClientId"), name);
             Assert.DoesNotContain(env.Keys, k => k is "FLEET_STORAGE" or "Fleet__Storage__AccountKey" or "Fleet__Storage__ConnectionString");
-            var identity = compiled.App(name)["identity"]!;
-            Assert.Equal("UserAssigned", (string?)identity["type"]);
+            Assert.Equal("UserAssigned", (string?)compiled.App(name)["identity"]!["type"]);
         }
     }
 
@@ -114,25 +189,28 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
         Assert.Equal("api-key", (string?)key["secretRef"]);
         Assert.Null(key["value"]);
         Assert.True((bool)api["properties"]!["configuration"]!["ingress"]!["external"]!);
+        Assert.Contains("api-environment", compiled.Module("api")["properties"]!["parameters"]!["environmentId"]!.ToJsonString());
 
-        // Nothing else carries it in the clear: no plain env value anywhere mentions the parameter.
-        var siloEnv = Env(compiled.App("silo"));
+        var siloEnv = Env(compiled.App("silos"));
         Assert.DoesNotContain(siloEnv.Values, v => v.ToJsonString().Contains("apiKey", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void It_outputs_what_azd_needs()
+    public void It_outputs_what_the_app_modules_and_the_docs_need()
     {
         var outputs = compiled.Template["outputs"]!.AsObject();
         string[] required =
         [
             "AZURE_CONTAINER_REGISTRY_ENDPOINT", "AZURE_CONTAINER_REGISTRY_MANAGED_IDENTITY_ID", "AZURE_CONTAINER_APPS_ENVIRONMENT_ID",
-            "AZURE_CONTAINER_APPS_ENVIRONMENT_DEFAULT_DOMAIN", "MANAGED_IDENTITY_CLIENT_ID", "AZURE_STORAGE_BLOB_ENDPOINT",
-            "AZURE_STORAGE_TABLE_ENDPOINT", "AZURE_STORAGE_QUEUE_ENDPOINT", "FLEET_API_URL", "FLEET_DASHBOARD_URL",
+            "AZURE_CONTAINER_APPS_ENVIRONMENT_STATIC_IP", "MANAGED_IDENTITY_CLIENT_ID", "AZURE_STORAGE_BLOB_ENDPOINT",
+            "AZURE_STORAGE_TABLE_ENDPOINT", "FLEET_API_URL", "FLEET_DASHBOARD_URL", "FLEET_SILO_COUNT", "FLEET_GPU_PROFILE",
         ];
         foreach (var name in required)
             Assert.True(outputs.ContainsKey(name), $"no output {name}");
     }
+
+    private static JsonObject Single(IEnumerable<JsonObject> resources, string type) =>
+        resources.Single(r => (string?)r["type"] == type);
 
     private static Dictionary<string, JsonObject> Env(JsonObject app) =>
         app["properties"]!["template"]!["containers"]!.AsArray().Single()!["env"]!.AsArray()

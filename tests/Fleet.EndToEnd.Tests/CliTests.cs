@@ -1,3 +1,4 @@
+using Fleet.Contracts;
 using System.Text.Json;
 using Fleet.Storage.Results;
 using Fleet.Testing;
@@ -87,6 +88,19 @@ public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         Assert.Contains("does not exist", result.StandardError);
         Assert.DoesNotContain("   at ", result.StandardError);
         Assert.Single(result.StandardError.Trim().Split('\n'), l => l.StartsWith("fleet:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_job_id_that_could_climb_out_of_the_output_is_refused_before_any_cluster_starts()
+    {
+        var cwd = TestPaths.NewTempFolder("cli-cwd");
+
+        var result = await FleetCli.RunAsync(cwd, null, "run", TestPaths.ImageNetSample, "--out", "out", "--job", "../x");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(JobIds.Rule, result.StandardError);
+        // Refused by the rule, not by storage: nothing was started, so no ./.fleet was made.
+        Assert.False(Directory.Exists(Path.Combine(cwd, ".fleet")));
     }
 
     [Fact]

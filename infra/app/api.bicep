@@ -1,20 +1,20 @@
-// The API app: Fleet's HTTP API (an Orleans client) on the Consumption profile with external HTTPS ingress. Its key
-// is a Container Apps secret the container reads through secretRef, never a plain environment value.
-
-@description('App name (also the Aspire resource name azd deploys to).')
-param name string
+// The API app: Fleet's HTTP API, an Orleans client that finds the silos' gateways in the membership table and
+// reaches them on the internal environment's static IP through the shared VNet. It runs in the external API
+// environment: public HTTPS ingress (managed certificate) for users, every /jobs route behind X-Api-Key.
+//
+// Like app/silos.bicep, main.bicep provisions it and azd deploys it (azure.yaml `module: app/api`).
 
 @description('Azure region.')
 param location string
 
-@description('Tags for every resource.')
-param tags object
+@description('azd environment name: tags, and the Orleans cluster id shared with the silos.')
+param environmentName string
 
-@description('Container Apps environment id.')
+@description('The API image azd built; empty until the first `azd deploy` (then no replica runs).')
+param apiImage string = ''
+
+@description('The external API environment id.')
 param environmentId string
-
-@description('Image to run; azd replaces the placeholder with the image it builds from Fleet.Api.')
-param image string
 
 @description('Registry login server the image comes from.')
 param registryServer string
@@ -25,37 +25,26 @@ param identityId string
 @description('Client id of that identity (DefaultAzureCredential picks it).')
 param identityClientId string
 
-@description('Table service endpoint of Fleet\'s storage account (the API finds the silos in the membership table).')
-param tableEndpoint string
-
 @description('Blob service endpoint of Fleet\'s storage account.')
 param blobEndpoint string
 
-@description('Orleans cluster id shared by the silos and the API.')
-param clusterId string
+@description('Table service endpoint of Fleet\'s storage account (the membership table lists the gateways).')
+param tableEndpoint string
 
-@description('The key mutating endpoints require in X-Api-Key (at least 16 characters).')
+@description('The key every /jobs route requires in X-Api-Key (at least 16 characters); a Container Apps secret.')
 @secure()
 @minLength(16)
 param apiKey string
 
-@description('Fewest API replicas.')
-@minValue(0)
-@maxValue(30)
-param minReplicas int = 1
-
-@description('Most API replicas.')
-@minValue(1)
-@maxValue(30)
-param maxReplicas int = 3
-
-@description('Port the API listens on in its container (ASP.NET Core container images default to 8080).')
-param port int = 8080
+var deployed = !empty(apiImage)
+var image = deployed ? apiImage : 'mcr.microsoft.com/k8se/quickstart:latest'
+// ASP.NET Core images listen on 8080.
+var port = 8080
 
 resource api 'Microsoft.App/containerApps@2024-03-01' = {
-  name: name
+  name: 'api'
   location: location
-  tags: union(tags, { 'azd-service-name': name, 'aspire-resource-name': name })
+  tags: { 'azd-env-name': environmentName, 'azd-service-name': 'api' }
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
@@ -89,7 +78,7 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
     template: {
       containers: [
         {
-          name: name
+          name: 'api'
           image: image
           resources: {
             cpu: json('0.5')
@@ -98,7 +87,7 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
           env: [
             { name: 'Fleet__Api__Key', secretRef: 'api-key' }
             { name: 'Fleet__Client__Clustering', value: 'AzureTable' }
-            { name: 'Fleet__Client__ClusterId', value: clusterId }
+            { name: 'Fleet__Client__ClusterId', value: environmentName }
             { name: 'Fleet__Storage__BlobServiceUri', value: blobEndpoint }
             { name: 'Fleet__Storage__TableServiceUri', value: tableEndpoint }
             { name: 'Fleet__Storage__ManagedIdentityClientId', value: identityClientId }
@@ -123,13 +112,11 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
         }
       ]
       scale: {
-        minReplicas: minReplicas
-        maxReplicas: maxReplicas
+        minReplicas: deployed ? 1 : 0
+        maxReplicas: 3
       }
     }
   }
 }
 
-output name string = api.name
-output fqdn string = api.properties.configuration.ingress.fqdn
 output url string = 'https://${api.properties.configuration.ingress.fqdn}'
