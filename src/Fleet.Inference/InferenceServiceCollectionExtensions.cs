@@ -25,9 +25,13 @@ public static class InferenceServiceCollectionExtensions
         if (configuration is not null)
         {
             inferenceOptions.Bind(configuration.GetSection(InferenceOptions.SectionName));
+            inferenceOptions.Configure(o => configuration.GetSection(Imaging.ImageLimits.SectionName).Bind(o.Limits));
         }
 
         inferenceOptions.Validate(o => o.BatchSize > 0 && o.IntraOpThreads >= 0 && o.DeviceId >= 0, "Fleet:Inference needs BatchSize > 0, IntraOpThreads >= 0 and DeviceId >= 0.");
+        inferenceOptions.Validate(
+            o => o.Limits.MaxWidth > 0 && o.Limits.MaxHeight > 0 && o.Limits.MaxPixels > 0 && o.Limits.MaxAspectRatio >= 1,
+            "Fleet:Limits needs MaxWidth, MaxHeight and MaxPixels > 0 and MaxAspectRatio >= 1.");
 
         var models = configuration?.GetSection(ModelsSectionName);
         services.AddHttpClient(ModelResolver.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(10));

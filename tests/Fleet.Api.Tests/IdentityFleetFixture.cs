@@ -43,6 +43,8 @@ public sealed class IdentityFleetFixture : IAsyncLifetime
         var ports = FreePorts.Take(2);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        builder.Configuration["Fleet:Intake:LocalRoots:0"] = TestPaths.TempRoot;
+        builder.Configuration["Fleet:Intake:LocalRoots:1"] = TestPaths.DataMirror;
         builder.AddFleetSilo(new FleetSiloOptions
         {
             Storage = Settings,

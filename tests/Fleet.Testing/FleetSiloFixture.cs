@@ -1,6 +1,7 @@
 using Fleet.Contracts;
 using Fleet.Silo;
 using Fleet.Storage.Azurite;
+using Fleet.Storage.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,9 @@ public sealed class FleetSiloFixture : IAsyncLifetime
         GatewayPort = ports[1];
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        // A silo behind the API: local paths only under the test folders and the data mirror.
+        builder.Configuration[$"{IntakeOptions.SectionName}:LocalRoots:0"] = TestPaths.TempRoot;
+        builder.Configuration[$"{IntakeOptions.SectionName}:LocalRoots:1"] = TestPaths.DataMirror;
         builder.AddFleetSilo(new FleetSiloOptions
         {
             StorageConnectionString = _azurite.ConnectionString,
