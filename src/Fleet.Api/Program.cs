@@ -7,10 +7,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddFleetLogging();
 builder.AddFleetClient();
-builder.Services.AddOptions<ApiKeyOptions>()
-    .Configure<IConfiguration>((o, config) => o.Key = config["Fleet:Api:Key"] ?? config["FLEET_API_KEY"] ?? o.Key)
-    .ValidateDataAnnotations()
-    .ValidateOnStart();
+builder.AddFleetApiAuthentication();
+builder.AddFleetApiProtection();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<KnownJobs>();
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddOpenApi();
@@ -18,6 +18,10 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseFleetRequestLimits();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapHealthChecks("/health");
 app.MapHealthChecks("/alive");
