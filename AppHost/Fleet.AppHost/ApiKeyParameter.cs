@@ -21,7 +21,12 @@ public static class ApiKeyParameter
             return File.ReadAllText(path).Trim();
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        File.WriteAllText(path, key);
+        // Created owner-only (0600) before the key is written, so it is never readable by others, not even briefly.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options))
+            writer.Write(key);
         return key;
     }
 }

@@ -8,9 +8,10 @@ builder.Configuration.AddFleetEnvironmentVariables();
 builder.AddServiceDefaults();
 builder.AddFleetLogging();
 builder.AddFleetClient();
-builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName)
-    .ValidateDataAnnotations()
-    .ValidateOnStart();
+builder.AddFleetApiAuthentication();
+builder.AddFleetApiProtection();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<KnownJobs>();
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddOpenApi();
@@ -18,6 +19,10 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseFleetRequestLimits();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapHealthChecks("/health");
 app.MapHealthChecks("/alive");

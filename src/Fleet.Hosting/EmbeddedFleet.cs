@@ -44,6 +44,8 @@ public sealed class EmbeddedFleet : IAsyncDisposable
                     ["Fleet:Silo:SiloPort"] = "0",
                     ["Fleet:Silo:GatewayPort"] = "0",
                     ["Fleet:Silo:PrimarySiloPort"] = primary?.ToString(),
+                    // A user's own machine, their own files: any local path may be a dataset or an output.
+                    ["Fleet:Intake:AllowAnyLocalPath"] = "true",
                 });
                 if (settings is not null)
                     builder.Configuration.AddInMemoryCollection(settings);

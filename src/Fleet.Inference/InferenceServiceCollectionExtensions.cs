@@ -1,7 +1,9 @@
 using Fleet.Inference.Captioning;
 using Fleet.Inference.Classification;
+using Fleet.Inference.Imaging;
 using Fleet.Inference.Runtime;
 using Fleet.Models;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,7 +18,11 @@ public static class InferenceServiceCollectionExtensions
     public static IServiceCollection AddFleetInference(this IServiceCollection services)
     {
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName)
+            // The image limits are their own section (Fleet:Limits), beside the storage's item limits.
+            .Configure<IConfiguration>((o, configuration) => configuration.GetSection(ImageLimits.SectionName).Bind(o.Limits))
             .Validate(o => o.BatchSize > 0 && o.IntraOpThreads >= 0 && o.DeviceId >= 0, "Fleet:Inference needs BatchSize > 0, IntraOpThreads >= 0 and DeviceId >= 0.")
+            .Validate(o => o.Limits.MaxWidth > 0 && o.Limits.MaxHeight > 0 && o.Limits.MaxPixels > 0 && o.Limits.MaxAspectRatio >= 1,
+                "Fleet:Limits needs MaxWidth, MaxHeight and MaxPixels > 0 and MaxAspectRatio >= 1.")
             .ValidateOnStart();
         services.AddFleetModels();
         services.TryAddSingleton<ClassifierPool>();

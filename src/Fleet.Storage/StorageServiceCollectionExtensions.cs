@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
 using Fleet.Storage.Datasets;
+using Fleet.Storage.Limits;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 using Fleet.Storage.Samples;
+using Fleet.Storage.Security;
 using Fleet.Storage.Shards;
 using Fleet.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,8 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Fleet's storage: <paramref name="account"/> (connection string or identity based), datasets, results and shard
-    /// manifests, with Fleet:Storage:Resilience and Fleet:Samples bound from configuration.
+    /// manifests, under the intake policy (<c>Fleet:Intake</c>, <see cref="IntakeOptions"/>) and item limits
+    /// (<c>Fleet:Limits</c>, <see cref="ItemLimits"/>), with Fleet:Storage:Resilience and Fleet:Samples, all bound from configuration.
     /// </summary>
     public static IServiceCollection AddFleetStorage(this IServiceCollection services, StorageAccount account)
     {
@@ -30,21 +33,42 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IMeterFactory>().Create(FleetTelemetry.MeterName)));
         services.AddSingleton(SampleDatasetCatalog.LoadDefault());
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SampleDatasetOptions>>().Value);
+        services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName)
+            .Validate(o => o.LocalRoots.All(Path.IsPathFullyQualified), "Fleet:Intake:LocalRoots must be absolute paths")
+            .ValidateOnStart();
+        services.AddOptions<ItemLimits>().BindConfiguration(ItemLimits.SectionName)
+            .Validate(o => o.MaxItemBytes > 0, "Fleet:Limits:MaxItemBytes must be positive")
+            .ValidateOnStart();
+        services.AddSingleton(sp => IntakePolicy.For(
+            sp.GetRequiredService<IOptions<IntakeOptions>>().Value,
+            sp.GetRequiredService<StorageAccount>(),
+            sp.GetRequiredService<SampleDatasetOptions>()));
         services.AddHttpClient<SampleDatasetResolver>();
         // One pooled client for item and manifest downloads; recycling pooled connections picks up DNS changes in a singleton.
+        // No redirects, and every connection's addresses checked by the intake policy as it is made.
         services.AddHttpClient(ItemReader.HttpClientName)
-            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .UseSocketsHttpHandler((handler, sp) =>
+            {
+                handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+                sp.GetRequiredService<IntakePolicy>().ConfigureHandler(handler);
+            })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton(sp => new DatasetListerFactory(
             sp.GetRequiredService<StorageAccount>(),
             sp.GetRequiredService<SampleDatasetResolver>(),
             sp.GetRequiredService<ResiliencePipeline>(),
-            DatasetHttpClient(sp)));
+            DatasetHttpClient(sp),
+            sp.GetRequiredService<IntakePolicy>()));
         services.AddSingleton(sp => new ItemReader(
             sp.GetRequiredService<StorageAccount>(),
             sp.GetRequiredService<ResiliencePipeline>(),
-            DatasetHttpClient(sp)));
-        services.AddSingleton<ResultStoreFactory>();
+            DatasetHttpClient(sp),
+            sp.GetRequiredService<IntakePolicy>(),
+            sp.GetRequiredService<IOptions<ItemLimits>>().Value));
+        services.AddSingleton(sp => new ResultStoreFactory(
+            sp.GetRequiredService<StorageAccount>(),
+            sp.GetRequiredService<ResiliencePipeline>(),
+            sp.GetRequiredService<IntakePolicy>()));
         services.AddSingleton<IShardManifestStore>(sp => new ShardManifestStore(
             sp.GetRequiredService<StorageAccount>().Blobs.GetBlobContainerClient(ShardManifestStore.DefaultContainer),
             sp.GetRequiredService<ResiliencePipeline>()));

@@ -39,7 +39,7 @@ public sealed class IdentityFleetFixture : IAsyncLifetime
     {
         await _azurite.InitializeAsync();
 
-        // Exactly the settings the silo's container app gets (environment variables there).
+        // Exactly the settings the silo's container app gets (environment variables there), and local roots for the tests' folders.
         _silo = TestSiloHost.Build(new Dictionary<string, string?>
         {
             ["Fleet:Storage:BlobServiceUri"] = Settings.BlobServiceUri!.ToString(),
@@ -50,6 +50,8 @@ public sealed class IdentityFleetFixture : IAsyncLifetime
             ["Fleet:Silo:SiloPort"] = "0",
             ["Fleet:Silo:GatewayPort"] = "0",
             ["Fleet:Silo:ClusterId"] = ClusterId,
+            ["Fleet:Intake:LocalRoots:0"] = TestPaths.TempRoot,
+            ["Fleet:Intake:LocalRoots:1"] = TestPaths.DataMirror,
         });
         await _silo.StartAsync();
 

@@ -50,7 +50,7 @@ public sealed class JobsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_dataset_that_does_not_exist_is_400_naming_the_dataset()
     {
-        var response = await api.Client().PostAsJsonAsync("/jobs", Spec("/no/such/folder", TestPaths.NewTempFolder("out")));
+        var response = await api.Client().PostAsJsonAsync("/jobs", Spec(Path.Combine(TestPaths.TempRoot, "no-such-folder"), TestPaths.NewTempFolder("out")));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -34,6 +34,8 @@ public sealed class FleetCluster : IAsyncDisposable
             ["Fleet:Worker:Capacity"] = "2",
             ["Fleet:Worker:PollInterval"] = "00:00:00.100",
             ["Fleet:Inference:IntraOpThreads"] = "1",
+            // Like the embedded `fleet run`: the tests' datasets and outputs are temp folders anywhere.
+            ["Fleet:Intake:AllowAnyLocalPath"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;

@@ -1,5 +1,6 @@
 using Fleet.Contracts;
 using Fleet.Development;
+using Fleet.Storage.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -24,11 +25,14 @@ public sealed class FleetSiloFixture : IAsyncLifetime
         await _azurite.InitializeAsync();
         var ports = FreePorts.Take(2);
         GatewayPort = ports[1];
+        // A silo behind the API: local paths only under the test folders and the data mirror.
         _host = TestSiloHost.Build(new Dictionary<string, string?>
         {
             ["Fleet:Storage:ConnectionString"] = _azurite.ConnectionString,
             ["Fleet:Silo:SiloPort"] = ports[0].ToString(),
             ["Fleet:Silo:GatewayPort"] = ports[1].ToString(),
+            [$"{IntakeOptions.SectionName}:LocalRoots:0"] = TestPaths.TempRoot,
+            [$"{IntakeOptions.SectionName}:LocalRoots:1"] = TestPaths.DataMirror,
         });
         await _host.StartAsync();
     }

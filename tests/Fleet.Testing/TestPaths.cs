@@ -13,10 +13,13 @@ public static class TestPaths
 
     public static string ImageNetSample => Path.Combine(DataMirror, "imagenet-sample-100");
 
+    /// <summary>The folder every <see cref="NewTempFolder"/> is in (a test silo's allowed local root).</summary>
+    public static string TempRoot { get; } = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "fleet-tests")).FullName;
+
     /// <summary>A fresh folder under the system temp directory, deleted by the caller's fixture or left for the OS.</summary>
     public static string NewTempFolder(string name)
     {
-        var path = Path.Combine(Path.GetTempPath(), "fleet-tests", $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 13, 60)]);
+        var path = Path.Combine(TempRoot, $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 13, 60)]);
         Directory.CreateDirectory(path);
         return path;
     }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Fleet.Api.Security;
 using Fleet.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Api.Jobs;
 
@@ -12,17 +13,18 @@ public static class JobEndpoints
 
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/jobs").WithTags("Jobs");
-        jobs.MapPost("/", SubmitAsync).AddEndpointFilter<ApiKeyFilter>().WithName("SubmitJob");
+        // Reads too: a job's status names its dataset and output.
+        var jobs = app.MapGroup("/jobs").WithTags("Jobs").RequireAuthorization(ApiAuthentication.JobsPolicy);
+        jobs.MapPost("/", SubmitAsync).WithName("SubmitJob");
         jobs.MapGet("/", ListAsync).WithName("ListJobs");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
-        jobs.MapGet("/{id}/events", Events).WithName("WatchJob");
-        jobs.MapPost("/{id}/resume", ResumeAsync).AddEndpointFilter<ApiKeyFilter>().WithName("ResumeJob");
-        jobs.MapPost("/{id}/cancel", CancelAsync).AddEndpointFilter<ApiKeyFilter>().WithName("CancelJob");
+        jobs.MapGet("/{id}/events", EventsAsync).RequireRateLimiting(ApiProtection.EventStreamsPolicy).WithName("WatchJob");
+        jobs.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeJob");
+        jobs.MapPost("/{id}/cancel", CancelAsync).WithName("CancelJob");
         return app;
     }
 
-    private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, IClusterClient fleet)
+    private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, IClusterClient fleet, KnownJobs known)
     {
         var id = request.ResolveJobId();
         var problems = request.Problems(id);
@@ -30,6 +32,7 @@ public static class JobEndpoints
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Value }), title: "The job spec is not valid");
 
         var result = await fleet.GetGrain<IJobGrain>(id).Submit(request.ToSpec());
+        known.Submitted(id);
         if (!result.Accepted)
         {
             if (result.Errors.ContainsKey("jobId"))
@@ -39,24 +42,31 @@ public static class JobEndpoints
         return TypedResults.Accepted($"/jobs/{id}", result.Status);
     }
 
-    private static async Task<Ok<JobStatus[]>> ListAsync(IClusterClient fleet, int? limit)
+    private static async Task<Ok<JobStatus[]>> ListAsync(IClusterClient fleet, IOptions<ApiProtectionOptions> limits, int? limit)
     {
-        var ids = await fleet.GetGrain<IJobRegistryGrain>(0).GetRecentJobs(Math.Clamp(limit ?? 100, 1, 1000));
+        var max = limits.Value.MaxListLimit;
+        var ids = await fleet.GetGrain<IJobRegistryGrain>(0).GetRecentJobs(Math.Clamp(limit ?? Math.Min(20, max), 1, max));
         var statuses = await Task.WhenAll(ids.Select(id => fleet.GetGrain<IJobGrain>(id).GetStatus()));
         return TypedResults.Ok(statuses);
     }
 
-    private static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> GetAsync(string id, IClusterClient fleet)
+    private static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> GetAsync(string id, IClusterClient fleet, KnownJobs known)
     {
+        if (!await known.ExistsAsync(id))
+            return NotFound(id);
         var status = await fleet.GetGrain<IJobGrain>(id).GetStatus();
         return status.State == JobState.NotFound ? NotFound(id) : TypedResults.Ok(status);
     }
 
-    private static ServerSentEventsResult<JobStatus> Events(string id, IClusterClient fleet, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(WatchAsync(fleet.GetGrain<IJobGrain>(id), cancellationToken), eventType: "status");
+    private static async Task<Results<ServerSentEventsResult<JobStatus>, ProblemHttpResult>> EventsAsync(string id, IClusterClient fleet, KnownJobs known, CancellationToken cancellationToken) =>
+        await known.ExistsAsync(id)
+            ? TypedResults.ServerSentEvents(WatchAsync(fleet.GetGrain<IJobGrain>(id), cancellationToken), eventType: "status")
+            : NotFound(id);
 
-    private static async Task<Results<Accepted<JobStatus>, ProblemHttpResult>> ResumeAsync(string id, IClusterClient fleet)
+    private static async Task<Results<Accepted<JobStatus>, ProblemHttpResult>> ResumeAsync(string id, IClusterClient fleet, KnownJobs known)
     {
+        if (!await known.ExistsAsync(id))
+            return NotFound(id);
         var job = fleet.GetGrain<IJobGrain>(id);
         if ((await job.GetStatus()).State == JobState.NotFound)
             return NotFound(id);
@@ -66,8 +76,10 @@ public static class JobEndpoints
             : TypedResults.Problem(string.Join("; ", result.Errors.Values), statusCode: StatusCodes.Status409Conflict, title: "The job cannot be resumed");
     }
 
-    private static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> CancelAsync(string id, IClusterClient fleet)
+    private static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> CancelAsync(string id, IClusterClient fleet, KnownJobs known)
     {
+        if (!await known.ExistsAsync(id))
+            return NotFound(id);
         var job = fleet.GetGrain<IJobGrain>(id);
         if ((await job.GetStatus()).State == JobState.NotFound)
             return NotFound(id);
@@ -90,6 +102,7 @@ public static class JobEndpoints
         }
     }
 
+    // The id is only echoed when it is a valid one: anything else could be a script or a secret.
     private static ProblemHttpResult NotFound(string id) =>
-        TypedResults.Problem($"no job '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        TypedResults.Problem(JobIds.IsValid(id) ? $"no job '{id}'" : "no such job", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }

@@ -90,7 +90,7 @@ public static class RunCommand
                 return Fail(ExitCodes.Interrupted, $"interrupted; committed shards are kept. Resume with: fleet run {spec.Dataset} --out {spec.Output} --job {jobId}");
             }
 
-            var summary = RunSummary.From(final, $"{spec.Output.TrimEnd('/')}/{jobId}/", clock.Elapsed.TotalSeconds);
+            var summary = RunSummary.From(final, RunSummary.RowsLocation(spec.Output, jobId), clock.Elapsed.TotalSeconds);
             Console.WriteLine(json ? summary.ToJson() : summary.ToText());
             return final.State == JobState.Succeeded ? ExitCodes.Ok : ExitCodes.JobFailed;
         }

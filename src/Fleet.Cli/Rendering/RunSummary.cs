@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fleet.Contracts;
+using Fleet.Storage.Security;
 
 namespace Fleet.Cli.Rendering;
 
@@ -31,6 +32,13 @@ public sealed record RunSummary
         Output = output,
         Reason = status.Reason,
     };
+
+    /// <summary>
+    /// Where a job's rows are, as it may be printed: "{output}/{job}/" with the output's query (a SAS) left out, so the
+    /// location is a well-formed URL or path that shows no secret.
+    /// </summary>
+    public static string RowsLocation(string output, string jobId) =>
+        $"{SecretRedactor.Uri(output).TrimEnd('/')}/{jobId}/";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

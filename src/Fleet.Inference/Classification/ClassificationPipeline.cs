@@ -15,8 +15,8 @@ public static class ClassificationPipeline
     /// <summary>
     /// Reads <paramref name="input"/> until it completes, in batches of <see cref="ImageClassifier.BatchSize"/>
     /// (a smaller batch only when the input has run dry and completed), and hands each classified batch to
-    /// <paramref name="onBatch"/> in input order. An image that does not decode is a failed
-    /// <see cref="ImageClassification"/>, not an exception.
+    /// <paramref name="onBatch"/> in input order. An image that does not decode (whatever it throws) is a failed
+    /// <see cref="ImageClassification"/> with its kind, not an exception.
     /// </summary>
     public static async Task RunAsync(
         ImageClassifier classifier,
@@ -66,7 +66,7 @@ public static class ClassificationPipeline
     {
         var length = preprocessor.ImageLength;
         var buffer = ArrayPool<float>.Shared.Rent(items.Length * length);
-        var errors = new string?[items.Length];
+        var errors = new (string Kind, string Message)?[items.Length];
         try
         {
             // A failed slot is zeroed and still run (rare, and it keeps the tensor contiguous); its scores are ignored.
@@ -76,9 +76,10 @@ public static class ClassificationPipeline
                 {
                     preprocessor.Write(items[j].Bytes, buffer, j);
                 }
-                catch (ImageDecodeException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    errors[j] = e.Message;
+                    // Whatever one image throws (a codec's allocation failure included) is that image's error row.
+                    errors[j] = ImageErrorKinds.Of(e);
                     buffer.AsSpan(j * length, length).Clear();
                 }
             });
@@ -109,10 +110,10 @@ public static class ClassificationPipeline
 
             var results = new ImageClassification[batch.Items.Length];
             for (var j = 0; j < results.Length; j++)
-                results[j] = batch.Errors[j] is { } error ? ImageClassification.Failed(error) : new ImageClassification(predictions[j], null);
+                results[j] = batch.Errors[j] is { } error ? ImageClassification.Failed(error.Message, error.Kind) : new ImageClassification(predictions[j], null);
             await onBatch(new ClassifiedBatch(Array.ConvertAll(batch.Items, item => item.Index), results));
         }
     }
 
-    private sealed record DecodedBatch(EncodedImage[] Items, float[] Buffer, string?[] Errors);
+    private sealed record DecodedBatch(EncodedImage[] Items, float[] Buffer, (string Kind, string Message)?[] Errors);
 }

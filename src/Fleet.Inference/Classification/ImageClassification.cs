@@ -5,5 +5,8 @@ public sealed record ImageClassification(IReadOnlyList<Prediction> Predictions, 
 {
     public bool Succeeded => Error is null;
 
-    public static ImageClassification Failed(string error) => new([], error);
+    /// <summary>What kind of failure <see cref="Error"/> is (<see cref="Imaging.ImageErrorKinds"/>); null on success.</summary>
+    public string? ErrorKind { get; init; }
+
+    public static ImageClassification Failed(string error, string kind = Imaging.ImageErrorKinds.Decode) => new([], error) { ErrorKind = kind };
 }

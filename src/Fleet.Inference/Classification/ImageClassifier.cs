@@ -22,7 +22,7 @@ public sealed class ImageClassifier : IDisposable
     private readonly bool _outputIsLogits;
     private readonly RunOptions _runOptions = new();
 
-    private ImageClassifier(ModelEntry model, ProviderSession session, string[] labels, int batchSize)
+    private ImageClassifier(ModelEntry model, ProviderSession session, string[] labels, int batchSize, ImageLimits limits)
     {
         Model = model;
         _session = session;
@@ -30,7 +30,7 @@ public sealed class ImageClassifier : IDisposable
         _inputNames = [model.Input!];
         _outputNames = [model.Output!];
         _outputIsLogits = string.Equals(model.OutputKind, "logits", StringComparison.OrdinalIgnoreCase);
-        Preprocessor = new ImagePreprocessor(model.Preprocessing!);
+        Preprocessor = new ImagePreprocessor(model.Preprocessing!, limits);
         MaxBatchSize = CheckModelShapes(session.Session, model, labels.Length);
         BatchSize = Math.Clamp(batchSize, 1, MaxBatchSize);
     }
@@ -82,7 +82,7 @@ public sealed class ImageClassifier : IDisposable
         var session = ExecutionProviders.CreateSession(modelPath, options, logger ?? NullLogger.Instance);
         try
         {
-            return new ImageClassifier(model, session, [.. labels], options.BatchSize);
+            return new ImageClassifier(model, session, [.. labels], options.BatchSize, options.Limits);
         }
         catch
         {
@@ -132,7 +132,7 @@ public sealed class ImageClassifier : IDisposable
         var results = new ImageClassification[images.Count];
         var imageLength = Preprocessor.ImageLength;
         var buffer = ArrayPool<float>.Shared.Rent(BatchSize * imageLength);
-        var errors = new string?[BatchSize];
+        var errors = new (string Kind, string Message)?[BatchSize];
         var predictions = new IReadOnlyList<Prediction>[BatchSize];
         try
         {
@@ -150,9 +150,9 @@ public sealed class ImageClassifier : IDisposable
                     {
                         Preprocessor.Write(images[batchStart + j], buffer, j);
                     }
-                    catch (ImageDecodeException ex)
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        errors[j] = ex.Message;
+                        errors[j] = ImageErrorKinds.Of(ex);
                         buffer.AsSpan(j * imageLength, imageLength).Clear();
                     }
                 });
@@ -160,7 +160,7 @@ public sealed class ImageClassifier : IDisposable
                 Run(buffer.AsMemory(0, n * imageLength), n, topK, predictions.AsSpan(0, n));
                 for (var j = 0; j < n; j++)
                 {
-                    results[start + j] = errors[j] is { } error ? ImageClassification.Failed(error) : new ImageClassification(predictions[j], null);
+                    results[start + j] = errors[j] is { } error ? ImageClassification.Failed(error.Message, error.Kind) : new ImageClassification(predictions[j], null);
                 }
             }
         }

@@ -1,7 +1,7 @@
 namespace Fleet.Inference.Imaging;
 
 /// <summary>The bytes are not an image we can decode whole; the message is short enough for a result row.</summary>
-public sealed class ImageDecodeException : Exception
+public class ImageDecodeException : Exception
 {
     public ImageDecodeException()
     {
@@ -16,4 +16,7 @@ public sealed class ImageDecodeException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The error row's kind: <c>decode</c>, or <c>too-large</c> for a header over the limits.</summary>
+    public virtual string Kind => ImageErrorKinds.Decode;
 }

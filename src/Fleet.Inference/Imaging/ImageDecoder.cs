@@ -17,8 +17,6 @@ namespace Fleet.Inference.Imaging;
 /// </remarks>
 public static class ImageDecoder
 {
-    /// <summary>Refuse to allocate more than this many decoded pixels (400 MiB of RGBA): a guard against decompression bombs.</summary>
-    public const long MaxDecodedPixels = 100_000_000;
 
     /// <summary>Decodes <paramref name="encoded"/>.</summary>
     /// <param name="encoded">The file's bytes.</param>
@@ -26,8 +24,10 @@ public static class ImageDecoder
     /// The shorter side the caller will resize to, or 0. A large JPEG is then decoded at a reduced libjpeg scale
     /// (1/8 steps) whose shorter side is still at least this, which is much faster than a full decode.
     /// </param>
+    /// <param name="limits">The largest declared size accepted (null: <see cref="ImageLimits.Default"/>), checked before any pixel is allocated.</param>
     /// <exception cref="ImageDecodeException">The bytes are empty, not an image, corrupt or truncated.</exception>
-    public static SKBitmap Decode(ReadOnlyMemory<byte> encoded, int targetShorterSide = 0)
+    /// <exception cref="ImageTooLargeException">The header declares a size over <paramref name="limits"/>.</exception>
+    public static SKBitmap Decode(ReadOnlyMemory<byte> encoded, int targetShorterSide = 0, ImageLimits? limits = null)
     {
         if (encoded.IsEmpty)
         {
@@ -37,21 +37,29 @@ public static class ImageDecoder
         using var data = SKData.CreateCopy(encoded.Span);
         using var codec = SKCodec.Create(data)
             ?? throw new ImageDecodeException(DescribeUnreadable(encoded.Span));
+
+        // The header alone, before anything is allocated by its declared size (libjpeg's progressive buffers included).
+        var declared = codec.Info;
+        if ((limits ?? ImageLimits.Default).Problem(declared.Width, declared.Height) is { } problem)
+        {
+            throw new ImageTooLargeException($"{FormatName(codec.EncodedFormat)} too large to decode: {problem}");
+        }
+
         return Decode(codec, encoded.Length, targetShorterSide);
     }
 
-    /// <inheritdoc cref="Decode(ReadOnlyMemory{byte}, int)"/>
-    public static SKBitmap Decode(Stream encoded, int targetShorterSide = 0)
+    /// <inheritdoc cref="Decode(ReadOnlyMemory{byte}, int, ImageLimits)"/>
+    public static SKBitmap Decode(Stream encoded, int targetShorterSide = 0, ImageLimits? limits = null)
     {
         if (encoded is MemoryStream memory && memory.TryGetBuffer(out var buffer))
         {
             var start = (int)memory.Position;
-            return Decode(buffer.AsMemory(start, (int)memory.Length - start), targetShorterSide);
+            return Decode(buffer.AsMemory(start, (int)memory.Length - start), targetShorterSide, limits);
         }
 
         using var copy = new MemoryStream();
         encoded.CopyTo(copy);
-        return Decode(copy.GetBuffer().AsMemory(0, (int)copy.Length), targetShorterSide);
+        return Decode(copy.GetBuffer().AsMemory(0, (int)copy.Length), targetShorterSide, limits);
     }
 
     /// <summary>The stored size a decode would produce before orientation (the libjpeg scale step for large JPEGs).</summary>
@@ -86,11 +94,6 @@ public static class ImageDecoder
             throw new ImageDecodeException($"{FormatName(format)} has no pixels ({size.Width}x{size.Height})");
         }
 
-        if ((long)size.Width * size.Height > MaxDecodedPixels)
-        {
-            throw new ImageDecodeException($"{FormatName(format)} too large to decode ({size.Width}x{size.Height})");
-        }
-
         var alphaType = codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
 
         // No colour space on the target: Skia then skips colour management.
@@ -100,7 +103,7 @@ public static class ImageDecoder
         {
             if (stored.GetPixels() == IntPtr.Zero)
             {
-                throw new ImageDecodeException($"out of memory for a {size.Width}x{size.Height} {FormatName(format)}");
+                throw new ImageTooLargeException($"out of memory for a {size.Width}x{size.Height} {FormatName(format)}");
             }
 
             var result = codec.GetPixels(info, stored.GetPixels(), stored.RowBytes, SKCodecOptions.Default);

@@ -22,15 +22,19 @@ public sealed class ImagePreprocessor
     private readonly float[] _normalised;
     private readonly SKSamplingOptions _sampling;
 
-    public ImagePreprocessor(PreprocessingSpec spec)
-        : this(spec, DefaultSampling)
+    /// <summary>Source pixels kept beyond the crop window when the crop is cut out before the resize (the filter's reach).</summary>
+    private const int CropMargin = 2;
+
+    public ImagePreprocessor(PreprocessingSpec spec, ImageLimits? limits = null)
+        : this(spec, DefaultSampling, limits)
     {
     }
 
-    internal ImagePreprocessor(PreprocessingSpec spec, SKSamplingOptions sampling)
+    internal ImagePreprocessor(PreprocessingSpec spec, SKSamplingOptions sampling, ImageLimits? limits = null)
     {
         spec.Validate("(preprocessor)");
         Spec = spec;
+        Limits = limits ?? ImageLimits.Default;
         _sampling = sampling;
         ImageLength = 3 * spec.CropSize * spec.CropSize;
         _normalised = new float[3 * 256];
@@ -45,6 +49,9 @@ public sealed class ImagePreprocessor
     }
 
     public PreprocessingSpec Spec { get; }
+
+    /// <summary>The largest image <see cref="Write(ReadOnlyMemory{byte}, Span{float}, int)"/> decodes.</summary>
+    public ImageLimits Limits { get; }
 
     /// <summary>Floats per image in the batch buffer: 3 x crop x crop.</summary>
     public int ImageLength { get; }
@@ -71,9 +78,10 @@ public sealed class ImagePreprocessor
 
     /// <summary>Decodes <paramref name="encoded"/> (at a reduced JPEG scale when that is safe) and writes it as image <paramref name="index"/>.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    /// <exception cref="ImageTooLargeException">The header declares a size over <see cref="Limits"/>.</exception>
     public void Write(ReadOnlyMemory<byte> encoded, Span<float> batch, int index)
     {
-        using var image = ImageDecoder.Decode(encoded, Spec.ResizeShorterSide);
+        using var image = ImageDecoder.Decode(encoded, Spec.ResizeShorterSide, Limits);
         Write(image, batch, index);
     }
 
@@ -96,14 +104,23 @@ public sealed class ImagePreprocessor
             }
 
             var size = ResizedSize(source.Width, source.Height, Spec.ResizeShorterSide);
-            if (size.Width != source.Width || size.Height != source.Height)
+            if (size.Width == source.Width && size.Height == source.Height)
+            {
+                WriteCrop(source, target, CropOrigin(source.Width, source.Height, Spec.CropSize));
+            }
+            else if ((long)size.Width * size.Height <= 4L * Spec.ResizeShorterSide * Spec.ResizeShorterSide)
             {
                 resized = source.Resize(source.Info.WithSize(size.Width, size.Height), _sampling)
                     ?? throw new InvalidOperationException($"Skia could not resize {source.Width}x{source.Height} to {size.Width}x{size.Height}.");
-                source = resized;
+                WriteCrop(resized, target, CropOrigin(size.Width, size.Height, Spec.CropSize));
             }
-
-            WriteCrop(source, target);
+            else
+            {
+                // An elongated image would resize to a huge strip of which the crop keeps a square: cut the square (and a
+                // filter margin) out of the source first, so a 100000x1 image costs what its crop costs.
+                resized = ResizeCropWindow(source, size, out var origin);
+                WriteCrop(resized, target, origin);
+            }
         }
         finally
         {
@@ -112,10 +129,37 @@ public sealed class ImagePreprocessor
         }
     }
 
-    private void WriteCrop(SKBitmap source, Span<float> target)
+    /// <summary>
+    /// Resizes only the part of <paramref name="source"/> that lands in the centre crop of the full resize to
+    /// <paramref name="size"/>; <paramref name="origin"/> is where the crop starts in the returned bitmap.
+    /// </summary>
+    private SKBitmap ResizeCropWindow(SKBitmap source, SKSizeI size, out SKPointI origin)
     {
         var crop = Spec.CropSize;
-        var origin = CropOrigin(source.Width, source.Height, crop);
+        var full = CropOrigin(size.Width, size.Height, crop);
+        var scaleX = (double)size.Width / source.Width;
+        var scaleY = (double)size.Height / source.Height;
+        var left = Math.Max(0, (int)Math.Floor(full.X / scaleX) - CropMargin);
+        var top = Math.Max(0, (int)Math.Floor(full.Y / scaleY) - CropMargin);
+        var right = Math.Min(source.Width, (int)Math.Ceiling((full.X + crop) / scaleX) + CropMargin);
+        var bottom = Math.Min(source.Height, (int)Math.Ceiling((full.Y + crop) / scaleY) + CropMargin);
+
+        using var window = new SKBitmap();
+        if (!source.ExtractSubset(window, new SKRectI(left, top, right, bottom)))
+            throw new InvalidOperationException($"Skia could not cut {left},{top}-{right},{bottom} out of {source.Width}x{source.Height}.");
+        var width = Math.Max(crop, (int)Math.Round((right - left) * scaleX));
+        var height = Math.Max(crop, (int)Math.Round((bottom - top) * scaleY));
+        var resized = window.Resize(window.Info.WithSize(width, height), _sampling)
+            ?? throw new InvalidOperationException($"Skia could not resize {window.Width}x{window.Height} to {width}x{height}.");
+        origin = new SKPointI(
+            Math.Clamp(full.X - (int)Math.Round(left * scaleX), 0, width - crop),
+            Math.Clamp(full.Y - (int)Math.Round(top * scaleY), 0, height - crop));
+        return resized;
+    }
+
+    private void WriteCrop(SKBitmap source, Span<float> target, SKPointI origin)
+    {
+        var crop = Spec.CropSize;
 
         // Byte offset of each tensor plane's channel inside a pixel.
         var (red, blue) = source.ColorType == SKColorType.Bgra8888 ? (2, 0) : (0, 2);

@@ -30,4 +30,7 @@ public sealed record InferenceOptions
 
     /// <summary>The caption model's catalog name; null means the catalog's default causal-lm.</summary>
     public string? Captioner { get; set; }
+
+    /// <summary>The largest image decoded (bound from <c>Fleet:Limits</c>, not from this section).</summary>
+    public Imaging.ImageLimits Limits { get; set; } = new();
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Fleet.Storage.Security;
 using Polly;
 
 namespace Fleet.Storage.Datasets;
@@ -34,7 +35,7 @@ public sealed class BlobPrefixLister : IDatasetLister
         _pageSize = pageSize;
     }
 
-    public string Describe() => $"{_container.Uri.GetLeftPart(UriPartial.Path)}/{_prefix}";
+    public string Describe() => $"{SecretRedactor.Uri(_container.Uri.AbsoluteUri)}/{_prefix}";
 
     public async Task EnsureExistsAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +47,7 @@ public sealed class BlobPrefixLister : IDatasetLister
         }
         catch (RequestFailedException e) when (e.Status is 403 or 401)
         {
-            throw new DatasetNotFoundException($"dataset container '{_container.Uri}' refused access ({e.Status}): {e.ErrorCode}", e);
+            throw new DatasetNotFoundException($"dataset container '{SecretRedactor.Uri(_container.Uri.AbsoluteUri)}' refused access ({e.Status}): {e.ErrorCode}", e);
         }
         if (!exists)
             throw new DatasetNotFoundException($"dataset container '{_container.Uri.GetLeftPart(UriPartial.Path)}' does not exist");

@@ -1,16 +1,21 @@
 using Fleet.Storage.Samples;
+using Fleet.Storage.Security;
 using Polly;
 
 namespace Fleet.Storage.Datasets;
 
 /// <summary>
 /// Turns a dataset string into its lister: a manifest file (.txt/.jsonl/.csv as a path, file:// or http(s) URI), a folder,
-/// a file:// folder, a blob container/prefix URI, or sample:NAME.
+/// a file:// folder, a blob container/prefix URI, or sample:NAME. The intake policy decides first whether a job may name it
+/// (<see cref="IntakePolicyException"/>); without a policy everything is allowed (a user's own tools).
 /// </summary>
-public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetResolver samples, ResiliencePipeline resilience, HttpClient http)
+public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetResolver samples, ResiliencePipeline resilience, HttpClient http, IntakePolicy? policy = null)
 {
+    private readonly IntakePolicy _policy = policy ?? IntakePolicy.Unrestricted;
+
     public async Task<IDatasetLister> CreateAsync(string dataset, CancellationToken cancellationToken)
     {
+        _policy.CheckDataset(dataset);
         if (SampleDatasetResolver.IsSample(dataset))
             return new LocalFolderLister(await samples.ResolveAsync(dataset, cancellationToken).ConfigureAwait(false));
         if (ManifestFileLister.TryLocate(dataset, out var manifest, out var format))
@@ -20,11 +25,13 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
         if (BlobLocation.LooksLikeBlobUri(dataset))
         {
             var location = BlobLocation.Parse(new Uri(dataset));
-            var container = account is not null ? account.GetContainer(location) : new Azure.Storage.Blobs.BlobContainerClient(location.ContainerUri);
+            var container = account is not null && location.IsIn(account.Blobs.Uri)
+                ? account.Blobs.GetBlobContainerClient(location.Container)
+                : new Azure.Storage.Blobs.BlobContainerClient(location.ContainerUri, _policy.ForeignBlobOptions());
             return new BlobPrefixLister(container, location.Prefix, resilience);
         }
         if (dataset.Contains("://", StringComparison.Ordinal))
-            throw new DatasetNotFoundException($"dataset '{dataset}' has a scheme Fleet cannot read (use a folder, a .txt/.jsonl/.csv manifest, file://, an http(s):// blob URI or sample:NAME)");
+            throw new DatasetNotFoundException($"dataset '{SecretRedactor.Uri(dataset)}' has a scheme Fleet cannot read (use a folder, a .txt/.jsonl/.csv manifest, file://, an http(s):// blob URI or sample:NAME)");
         return new LocalFolderLister(dataset);
     }
 }

@@ -1,4 +1,6 @@
 using System.Buffers;
+using Fleet.Storage.Limits;
+using Fleet.Storage.Security;
 using Polly;
 
 namespace Fleet.Storage.Datasets;
@@ -6,9 +8,15 @@ namespace Fleet.Storage.Datasets;
 /// <summary>
 /// Reads one dataset item's bytes through the storage retry policy: a file, a blob of the configured account (with its
 /// credential), or any other http(s) URL with a plain GET (public or SAS). A 4xx other than 408/429 is not retried.
+/// Every item passes the intake policy first (<see cref="IntakePolicyException"/>) and is read only up to
+/// <see cref="ItemLimits.MaxItemBytes"/> (<see cref="ItemTooLargeException"/>, checked against the declared length before
+/// anything is allocated, and again while streaming). Without a policy everything is allowed (a user's own tools).
 /// </summary>
-public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resilience, HttpClient http)
+public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resilience, HttpClient http, IntakePolicy? policy = null, ItemLimits? limits = null)
 {
+    private readonly IntakePolicy _policy = policy ?? IntakePolicy.Unrestricted;
+    private readonly long _maxBytes = Math.Min((limits ?? ItemLimits.Default).MaxItemBytes, Array.MaxLength);
+
     /// <summary>The named HttpClient (IHttpClientFactory) that item and manifest downloads use.</summary>
     public const string HttpClientName = "fleet-datasets";
 
@@ -27,13 +35,17 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
     public async Task<ItemBytes> ReadAsync(string itemUri, ArrayPool<byte>? pool, CancellationToken cancellationToken)
     {
         if (DatasetItem.IsInvalidUri(itemUri))
-            throw new InvalidDatasetItemException($"invalid manifest entry: {itemUri[DatasetItem.InvalidPrefix.Length..]}");
+            throw new InvalidDatasetItemException($"invalid manifest entry: {SecretRedactor.Text(itemUri[DatasetItem.InvalidPrefix.Length..])}");
         if (!Uri.TryCreate(itemUri, UriKind.Absolute, out var uri))
             throw new InvalidDatasetItemException($"'{Display(itemUri)}' is not an absolute URI");
-        if (uri.IsFile)
-            return await resilience.ExecuteAsync(_ => ValueTask.FromResult(ReadFile(uri.LocalPath, pool)), cancellationToken).ConfigureAwait(false);
-        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        if (!uri.IsFile && uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             throw new InvalidDatasetItemException($"'{Display(itemUri)}' has a scheme Fleet cannot read ('{uri.Scheme}')");
+        _policy.CheckItem(uri);
+        if (uri.IsFile)
+        {
+            var path = _policy.ResolveLocal(uri.LocalPath, "item", write: false);
+            return await resilience.ExecuteAsync(_ => ValueTask.FromResult(ReadFile(path, pool)), cancellationToken).ConfigureAwait(false);
+        }
 
         if (AccountBlobs.TryGet(account, uri, out var blob))
         {
@@ -41,7 +53,7 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
             {
                 var download = (await blob.DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
                 await using var content = download.Content;
-                return await ReadStreamAsync(content, download.Details.ContentLength, pool, ct).ConfigureAwait(false);
+                return await ReadStreamAsync(content, download.Details.ContentLength, itemUri, pool, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
         return await resilience.ExecuteAsync(async ct =>
@@ -51,14 +63,17 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"GET {Display(itemUri)} failed: {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
             var length = response.Content.Headers.ContentLength;
+            CheckLength(length, itemUri);
             await using var content = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            return await ReadStreamAsync(content, length, pool, ct).ConfigureAwait(false);
+            return await ReadStreamAsync(content, length, itemUri, pool, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The URI as it appears in result rows: no SAS or other query.</summary>
+    /// <summary>The URI as it appears in result rows: no SAS or other query (an invalid entry's text: no secret).</summary>
     public static string Display(string itemUri)
     {
+        if (DatasetItem.IsInvalidUri(itemUri))
+            return SecretRedactor.Text(itemUri);
         var question = itemUri.IndexOf('?', StringComparison.Ordinal);
         return question < 0 ? itemUri : itemUri[..question];
     }
@@ -67,18 +82,19 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
     /// Synchronous on purpose: on Unix an async file read is this same blocking read queued to another thread-pool
     /// thread, one more hop per image, and the callers already run on the thread pool.
     /// </summary>
-    private static ItemBytes ReadFile(string path, ArrayPool<byte>? pool)
+    private ItemBytes ReadFile(string path, ArrayPool<byte>? pool)
     {
+        if (Directory.Exists(path))
+            throw new IOException($"'{path}' is a folder, not a file");
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var length = RandomAccess.GetLength(handle);
         if (length == 0)
         {
-            // Some files (procfs, pipes) report no length: read them the plain way.
-            var bytes = File.ReadAllBytes(path);
-            return new ItemBytes(bytes, bytes.Length, Pooled: false);
+            // Some files (procfs, pipes, devices) report no length: read them as a stream, never past the limit.
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            return ReadUnsizedAsync(stream, path, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         }
-        if (length > Array.MaxLength)
-            throw new IOException($"'{path}' is too large to read ({length} bytes)");
+        CheckLength(length, path);
         var buffer = Allocate((int)length, pool);
         try
         {
@@ -99,14 +115,11 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
         }
     }
 
-    private static async Task<ItemBytes> ReadStreamAsync(Stream content, long? length, ArrayPool<byte>? pool, CancellationToken cancellationToken)
+    private async Task<ItemBytes> ReadStreamAsync(Stream content, long? length, string itemUri, ArrayPool<byte>? pool, CancellationToken cancellationToken)
     {
-        if (length is not { } known || known > Array.MaxLength)
-        {
-            using var copy = new MemoryStream();
-            await content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-            return new ItemBytes(copy.ToArray(), (int)copy.Length, Pooled: false);
-        }
+        if (length is not { } known)
+            return await ReadUnsizedAsync(content, itemUri, cancellationToken).ConfigureAwait(false);
+        CheckLength(known, itemUri);
         var buffer = Allocate((int)known, pool);
         try
         {
@@ -119,6 +132,38 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
             throw;
         }
     }
+
+    /// <summary>A body of unknown length, a chunk at a time: it stops (too large) as soon as it passes the limit.</summary>
+    private async ValueTask<ItemBytes> ReadUnsizedAsync(Stream content, string item, CancellationToken cancellationToken)
+    {
+        using var copy = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int n;
+            while ((n = await content.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (copy.Length + n > _maxBytes)
+                    throw TooLarge(item, $"more than {_maxBytes} bytes");
+                copy.Write(chunk, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return new ItemBytes(copy.ToArray(), (int)copy.Length, Pooled: false);
+    }
+
+    /// <summary>A declared length over the limit is refused before a byte is allocated or read.</summary>
+    private void CheckLength(long? length, string item)
+    {
+        if (length > _maxBytes)
+            throw TooLarge(item, $"{length} bytes");
+    }
+
+    private ItemTooLargeException TooLarge(string item, string size) =>
+        new($"'{Display(item)}' is too large ({size}; the limit is {_maxBytes} bytes, Fleet:Limits:MaxItemBytes)");
 
     /// <summary>Every byte is overwritten by the read, so a fresh array need not be zeroed first.</summary>
     private static byte[] Allocate(int length, ArrayPool<byte>? pool) =>

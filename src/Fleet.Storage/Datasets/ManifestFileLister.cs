@@ -5,6 +5,7 @@ using System.Text;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using CsvHelper;
+using Fleet.Storage.Security;
 using Polly;
 
 namespace Fleet.Storage.Datasets;
@@ -64,7 +65,7 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
 
     public string Describe() => $"{Display} ({Format} manifest)";
 
-    private string Display => Manifest.IsFile ? Manifest.LocalPath : ItemReader.Display(Manifest.AbsoluteUri);
+    private string Display => Manifest.IsFile ? Manifest.LocalPath : SecretRedactor.Uri(Manifest.AbsoluteUri);
 
     public async Task EnsureExistsAsync(CancellationToken cancellationToken)
     {
@@ -151,9 +152,10 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
     private async Task<int> UriColumnIndexAsync(CsvReader csv, CancellationToken cancellationToken)
     {
         await csv.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+        // The header's own text stays out of the message: it is the file's content, and the message goes back to the submitter.
         if (!csv.TryGetFieldIndex(UriColumn, out var index))
         {
-            var header = csv.Headers.Count == 0 ? "it is empty" : $"its header is {string.Join(",", csv.Headers)}";
+            var header = csv.Headers.Count == 0 ? "it is empty" : $"its header has {csv.Headers.Count} other columns";
             throw new DatasetNotFoundException($"manifest '{Display}' has no '{UriColumn}' column ({header})");
         }
         return index;

@@ -46,6 +46,8 @@ public static class StorageResilience
     {
         RequestFailedException e => e.Status is 0 or 408 or 429 or >= 500,
         TimeoutRejectedException => true,
+        // A connection the intake policy refused: the next try would be refused too.
+        HttpRequestException { InnerException: Security.IntakePolicyException } => false,
         // No status: the connection failed. With one: only the statuses that can change on a retry.
         HttpRequestException e => e.StatusCode is null || (int)e.StatusCode is 408 or 429 or >= 500,
         SocketException => true,

@@ -17,7 +17,7 @@ public sealed class BlobResultStore(BlobContainerClient container, string prefix
     private const int BlockSize = 4 * 1024 * 1024;
     private readonly string _prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
 
-    public string Describe() => $"{container.Uri.GetLeftPart(UriPartial.Path)}/{_prefix}";
+    public string Describe() => $"{Security.SecretRedactor.Uri(container.Uri.AbsoluteUri)}/{_prefix}";
 
     public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken)
     {

@@ -5,9 +5,18 @@ public static class ResultLayout
 {
     public const string SuccessMarker = "_SUCCESS.json";
 
-    public static string Part(string jobId, int shard) => $"{jobId}/part-{shard:D6}.jsonl";
+    public static string Part(string jobId, int shard) => $"{Folder(jobId)}/part-{shard:D6}.jsonl";
 
-    public static string ErrorPart(string jobId, int shard) => $"{jobId}/errors/part-{shard:D6}.jsonl";
+    public static string ErrorPart(string jobId, int shard) => $"{Folder(jobId)}/errors/part-{shard:D6}.jsonl";
 
-    public static string Success(string jobId) => $"{jobId}/{SuccessMarker}";
+    public static string Success(string jobId) => $"{Folder(jobId)}/{SuccessMarker}";
+
+    /// <summary>The job's folder: one plain name, so no job id can write outside the output ("..", "/", "\").</summary>
+    public static string Folder(string jobId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        if (jobId is "." or ".." || jobId.IndexOfAny(['/', '\\', '\0']) >= 0)
+            throw new ArgumentException($"'{jobId}' cannot name a job's output folder", nameof(jobId));
+        return jobId;
+    }
 }

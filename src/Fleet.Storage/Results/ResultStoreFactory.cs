@@ -1,22 +1,31 @@
+using Fleet.Storage.Security;
 using Polly;
 
 namespace Fleet.Storage.Results;
 
-/// <summary>Output string -> store: a blob container URI (with optional prefix) or a local folder.</summary>
-public sealed class ResultStoreFactory(StorageAccount? account, ResiliencePipeline resilience)
+/// <summary>
+/// Output string -> store: a blob container URI (with optional prefix) or a local folder. The intake policy decides first
+/// whether a job may write there (<see cref="IntakePolicyException"/>); without a policy everything is allowed.
+/// </summary>
+public sealed class ResultStoreFactory(StorageAccount? account, ResiliencePipeline resilience, IntakePolicy? policy = null)
 {
+    private readonly IntakePolicy _policy = policy ?? IntakePolicy.Unrestricted;
+
     public IResultStore Create(string output)
     {
+        _policy.CheckOutput(output);
         if (BlobLocation.LooksLikeBlobUri(output))
         {
             var location = BlobLocation.Parse(new Uri(output));
-            var container = account is not null ? account.GetContainer(location) : new Azure.Storage.Blobs.BlobContainerClient(location.ContainerUri);
+            var container = account is not null && location.IsIn(account.Blobs.Uri)
+                ? account.Blobs.GetBlobContainerClient(location.Container)
+                : new Azure.Storage.Blobs.BlobContainerClient(location.ContainerUri, _policy.ForeignBlobOptions());
             return new BlobResultStore(container, location.Prefix, resilience);
         }
         if (Uri.TryCreate(output, UriKind.Absolute, out var uri) && uri.IsFile)
-            return new LocalResultStore(uri.LocalPath, resilience);
+            return new LocalResultStore(_policy.ResolveLocal(uri.LocalPath, "output", write: true), resilience);
         if (output.Contains("://", StringComparison.Ordinal))
-            throw new ArgumentException($"output '{output}' has a scheme Fleet cannot write (use a folder, file:// or an http(s):// blob container URI)");
-        return new LocalResultStore(output, resilience);
+            throw new ArgumentException($"output '{SecretRedactor.Uri(output)}' has a scheme Fleet cannot write (use a folder, file:// or an http(s):// blob container URI)");
+        return new LocalResultStore(_policy.ResolveLocal(output, "output", write: true), resilience);
     }
 }

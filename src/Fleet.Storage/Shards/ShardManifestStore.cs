@@ -40,6 +40,21 @@ public sealed class ShardManifestStore(BlobContainerClient container, Resilience
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Deletes every shard manifest of the job. Manifests hold the item URIs as listed, SAS included, so a job deletes
+    /// them once no shard can run again (it succeeded or was cancelled; a failed job's resume still needs them).
+    /// </summary>
+    public async Task DeleteJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (!(await resilience.ExecuteAsync(async ct => (await container.ExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false)))
+            return;
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{jobId}/shards/", cancellationToken).ConfigureAwait(false))
+        {
+            var name = blob.Name;
+            await resilience.ExecuteAsync(async ct => await container.DeleteBlobIfExistsAsync(name, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<IReadOnlyList<string>> ReadAsync(string jobId, int shard, CancellationToken cancellationToken)
     {
         var content = await resilience.ExecuteAsync(

@@ -87,7 +87,7 @@ public sealed class ShardProcessor(
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        errors[i] = ErrorRow(uris[i], $"read: {e.Message}", models, shard);
+                        errors[i] = ErrorRow(uris[i], ItemErrorKinds.Describe(e), models, shard);
                         return;
                     }
                     if (item.Pooled)
@@ -141,7 +141,7 @@ public sealed class ShardProcessor(
             for (var k = 0; k < results.Count; k++)
             {
                 if (!results[k].Succeeded)
-                    errors[batch.Indices[k]] = ErrorRow(uris[batch.Indices[k]], $"decode: {results[k].Error}", models, shard);
+                    errors[batch.Indices[k]] = ErrorRow(uris[batch.Indices[k]], $"{results[k].ErrorKind ?? "decode"}: {results[k].Error}", models, shard);
             }
         }, cancellationToken);
     }

@@ -58,6 +58,7 @@ internal sealed class JobCluster : IAsyncDisposable
                 ["Fleet:Worker:PollInterval"] = "00:00:00.020",
                 ["Fleet:Inference:StandIn:WaitMs"] = "2",
                 ["Fleet:Inference:BatchSize"] = "4",
+                ["Fleet:Intake:AllowAnyLocalPath"] = "true",
             });
             if (!workers)
                 host.Services.AddSingleton(new JobClock(clock));
