@@ -15,6 +15,15 @@ public sealed record ShardLease
     /// <summary>A second lease on a straggling tail shard; whichever copy commits first wins.</summary>
     [Id(5)] public bool Speculative { get; init; }
 
+    /// <summary>
+    /// A suspect shard (earlier leases expired with their workers): run it one image at a time and tell the job each
+    /// image before touching it (<see cref="IShardLeaseGrain.RecordProgress"/>), so an image that stops workers is named.
+    /// </summary>
+    [Id(6)] public bool Isolate { get; init; }
+
+    /// <summary>Positions in the shard's manifest of images that stopped workers: written as error rows, never read again.</summary>
+    [Id(7)] public IReadOnlyList<int> Poisoned { get; init; } = [];
+
     /// <summary>What the worker shows the job when it renews, commits, reports or gives up this lease.</summary>
     public LeaseToken Token => new(Shard, LeaseId);
 }

@@ -5,6 +5,8 @@ using Fleet.Jobs.Planning;
 using Fleet.Jobs.Protocol;
 using Fleet.Storage.Datasets;
 using Fleet.Storage.Results;
+using Fleet.Storage.Security;
+using Fleet.Storage.Shards;
 using Fleet.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +25,7 @@ public sealed class JobGrain(
     [PersistentState("job", FleetStorageNames.GrainStorage)] IPersistentState<JobRecord> state,
     JobAdmission admission,
     ShardPlanner planner,
+    IShardManifestStore manifests,
     JobFinisher finisher,
     ResultStoreFactory results,
     IOptions<JobRunOptions> runOptions,
@@ -48,10 +51,13 @@ public sealed class JobGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(_ => _checkpoints.FlushAsync(), Options.CheckpointInterval, Options.CheckpointInterval);
+        this.RegisterGrainTimer(FlushAsync, Options.CheckpointInterval, Options.CheckpointInterval);
         if (Job.IsActive)
         {
             logger.LogInformation("Job {JobId} re-activated: {Done}/{Shards} shards done, carrying on", JobId, Job.ShardsDone, Job.ShardCount);
+            // An isolated shard with an image in flight lost its worker with this grain (the silo died with both).
+            foreach (var (shard, isolation) in Job.Isolated.Where(i => i.Value.InFlight is not null))
+                Job.LeaseLost(shard, Options);
             Start();
         }
         return Task.CompletedTask;
@@ -77,7 +83,7 @@ public sealed class JobGrain(
         Job.CreatedAt = clock.Time.GetUtcNow();
         Job.State = JobState.Planning;
         await StartRunAsync();
-        logger.LogInformation("Job {JobId} submitted: {Dataset} -> {Output}", JobId, spec.Dataset, spec.Output);
+        logger.LogInformation("Job {JobId} submitted: {Dataset} -> {Output}", JobId, SecretRedactor.Uri(spec.Dataset), SecretRedactor.Uri(spec.Output));
         return Accepted();
     }
 
@@ -92,6 +98,8 @@ public sealed class JobGrain(
 
         foreach (var shard in Job.FailedByShard.Keys.ToArray())
             Job.ReopenShard(shard);
+        // A resume is the user asking for another try: attempts start over (what isolation learned is kept).
+        Job.Attempts.Clear();
         Job.State = Job.PlanningComplete ? JobState.Running : JobState.Planning;
         await StartRunAsync();
         logger.LogInformation("Job {JobId} resumed: {Done}/{Shards} shards already done", JobId, Job.ShardsDone, Job.ShardCount);
@@ -112,12 +120,15 @@ public sealed class JobGrain(
 
     // ---- What workers ask (IShardLeaseGrain) ----
 
-    public Task<ShardLease?> LeaseShard(string workerId)
+    public async Task<ShardLease?> LeaseShard(string workerId)
     {
-        if (!Job.IsActive || _finishing)
-            return Task.FromResult<ShardLease?>(null);
+        if (!Job.IsActive || _finishing || await CountLostLeasesAsync())
+            return null;
         var lease = _protocol.Lease(workerId, Job.PlanningComplete);
-        return Task.FromResult(lease is null ? null : new ShardLease
+        if (lease is null)
+            return null;
+        var isolation = Job.Isolated.GetValueOrDefault(lease.Shard);
+        return new ShardLease
         {
             JobId = JobId,
             Shard = lease.Shard,
@@ -125,7 +136,19 @@ public sealed class JobGrain(
             ExpiresAt = lease.ExpiresAt,
             Spec = Job.Spec!,
             Speculative = lease.Speculative,
-        });
+            Isolate = isolation is not null,
+            Poisoned = isolation?.Poisoned.ToArray() ?? [],
+        };
+    }
+
+    public async Task<bool> RecordProgress(LeaseToken lease, int item)
+    {
+        if (!Job.IsActive || Job.IsShardDone(lease.Shard) || !Job.Isolated.TryGetValue(lease.Shard, out var isolation) || !_protocol.Renew(lease))
+            return false;
+        // Persisted before the worker touches the image: if the worker dies (and this grain with it), the image is known.
+        isolation.InFlight = item;
+        await _checkpoints.WriteAsync();
+        return true;
     }
 
     public Task<bool> RenewLease(LeaseToken lease) =>
@@ -154,11 +177,39 @@ public sealed class JobGrain(
 
     public async Task AbandonShard(LeaseToken lease, string reason)
     {
-        if (!Job.IsActive || _protocol.Abandon(lease) is not { } attempts)
+        if (!Job.IsActive || !_protocol.Abandon(lease))
             return;
+        var attempts = Job.AttemptFailed(lease.Shard);
+        _checkpoints.Dirty = true;
+        reason = SecretRedactor.Text(reason);
         logger.LogWarning("Job {JobId} shard {Shard} failed (attempt {Attempt}): {Reason}", JobId, lease.Shard, attempts, reason);
-        if (attempts >= Options.MaxShardAttempts)
+        if (Job.AttemptsExhausted(lease.Shard, Options))
             await StopAsync(JobState.Failed, $"shard {lease.Shard} failed {attempts} times: {reason}");
+    }
+
+    /// <summary>
+    /// Counts each expired lease as a lost worker (a crash or a hang): an attempt, isolation for a shard that keeps losing
+    /// workers, a crash charged to the image an isolated worker had in flight. True when that failed the job.
+    /// </summary>
+    private async Task<bool> CountLostLeasesAsync()
+    {
+        var expired = _protocol.TakeExpired();
+        if (expired.Count == 0)
+            return false;
+        foreach (var lease in expired.Where(l => !Job.IsShardDone(l.Shard)))
+        {
+            var wasIsolated = Job.Isolated.ContainsKey(lease.Shard);
+            Job.LeaseLost(lease.Shard, Options);
+            logger.LogWarning("Job {JobId} shard {Shard}: the lease of {Worker} expired (worker lost){Isolation}", JobId, lease.Shard, lease.Worker,
+                wasIsolated ? "" : Job.Isolated.ContainsKey(lease.Shard) ? "; the shard now runs one image at a time" : "");
+            if (Job.AttemptsExhausted(lease.Shard, Options))
+            {
+                await StopAsync(JobState.Failed, $"shard {lease.Shard} lost {Job.Attempts.GetValueOrDefault(lease.Shard)} workers");
+                return true;
+            }
+        }
+        await _checkpoints.WriteAsync();
+        return false;
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
@@ -172,6 +223,13 @@ public sealed class JobGrain(
     }
 
     // ---- Running ----
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (Job.IsActive && await CountLostLeasesAsync())
+            return;
+        await _checkpoints.FlushAsync();
+    }
 
     private async Task StartRunAsync()
     {
@@ -237,9 +295,10 @@ public sealed class JobGrain(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Job {JobId} could not be planned", JobId);
+            var message = SecretRedactor.Text(e.Message);
+            logger.LogError("Job {JobId} could not be planned: {Error}: {Message}", JobId, e.GetType().Name, message);
             Job.PlanningComplete = e is EmptyDatasetException;
-            await StopAsync(JobState.Failed, e is DatasetNotFoundException or EmptyDatasetException ? e.Message : $"planning failed: {e.Message}");
+            await StopAsync(JobState.Failed, e is DatasetNotFoundException or EmptyDatasetException ? message : $"planning failed: {message}");
         }
     }
 
@@ -252,16 +311,31 @@ public sealed class JobGrain(
         {
             await finisher.WriteSuccessAsync(JobId, Job, Results, CancellationToken.None);
             await StopAsync(JobState.Succeeded, reason: null);
+            await DeleteManifestsAsync();
             logger.LogInformation("Job {JobId} succeeded: {Succeeded} labeled, {Failed} failed, {Shards} shards", JobId, Job.ImagesSucceeded, Job.ImagesFailed, Job.ShardCount);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Job {JobId} could not write its success marker", JobId);
-            await StopAsync(JobState.Failed, $"could not write {ResultLayout.SuccessMarker}: {e.Message}");
+            var message = SecretRedactor.Text(e.Message);
+            logger.LogError("Job {JobId} could not write its success marker: {Error}: {Message}", JobId, e.GetType().Name, message);
+            await StopAsync(JobState.Failed, $"could not write {ResultLayout.SuccessMarker}: {message}");
         }
         finally
         {
             _finishing = false;
+        }
+    }
+
+    /// <summary>The manifests may hold the dataset's SAS URIs; only a succeeded job never reads them again (resume does).</summary>
+    private async Task DeleteManifestsAsync()
+    {
+        try
+        {
+            await manifests.DeleteJobAsync(JobId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Job {JobId} succeeded but its shard manifests could not be deleted: {Message}", JobId, SecretRedactor.Text(e.Message));
         }
     }
 

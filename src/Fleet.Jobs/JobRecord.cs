@@ -1,4 +1,6 @@
 using Fleet.Contracts;
+using Fleet.Jobs.Protocol;
+using Fleet.Storage.Security;
 
 namespace Fleet.Jobs;
 
@@ -28,7 +30,36 @@ public sealed class JobRecord
     /// <summary>Failed-image counts of the shards that had any (sparse): resume re-opens these shards.</summary>
     [Id(14)] public Dictionary<int, int> FailedByShard { get; set; } = [];
 
+    /// <summary>Failed attempts per shard not yet committed (workers that gave up, leases that expired): sparse.</summary>
+    [Id(15)] public Dictionary<int, int> Attempts { get; set; } = [];
+
+    /// <summary>Shards that run one image at a time to find an image that stops workers (<see cref="ShardIsolation"/>).</summary>
+    [Id(16)] public Dictionary<int, ShardIsolation> Isolated { get; set; } = [];
+
     public bool IsActive => State is JobState.Planning or JobState.Running;
+
+    /// <summary>
+    /// A lease on <paramref name="shard"/> expired: its worker died or hung. An isolated shard charges the image in flight;
+    /// any other counts an attempt and, at <see cref="JobRunOptions.IsolateAfter"/>, becomes isolated.
+    /// </summary>
+    public void LeaseLost(int shard, JobRunOptions options)
+    {
+        if (Isolated.TryGetValue(shard, out var isolation))
+        {
+            isolation.WorkerLost(options.PoisonAfter);
+            return;
+        }
+        if (AttemptFailed(shard) >= options.IsolateAfter)
+            Isolated[shard] = new ShardIsolation();
+    }
+
+    /// <summary>Counts a failed attempt on <paramref name="shard"/>; returns the attempts so far.</summary>
+    public int AttemptFailed(int shard) => Attempts[shard] = Attempts.GetValueOrDefault(shard) + 1;
+
+    /// <summary>True when <paramref name="shard"/> has failed more often than a job tolerates (the reason says how).</summary>
+    public bool AttemptsExhausted(int shard, JobRunOptions options) =>
+        Attempts.GetValueOrDefault(shard) >= options.MaxShardAttempts
+        || (Isolated.TryGetValue(shard, out var isolation) && isolation.UnexplainedLosses >= options.MaxShardAttempts);
 
     public bool AllShardsDone => PlanningComplete && ShardsDone == ShardCount;
 
@@ -45,6 +76,8 @@ public sealed class JobRecord
         }
         DoneShards[shard / 8] |= (byte)(1 << (shard % 8));
         ShardsDone++;
+        Attempts.Remove(shard);
+        Isolated.Remove(shard);
         ImagesSucceeded += report.Succeeded;
         ImagesFailed += report.Failed;
         if (report.Failed > 0)
@@ -74,7 +107,8 @@ public sealed class JobRecord
     {
         JobId = jobId,
         State = Spec is null ? JobState.NotFound : State,
-        Spec = Spec,
+        // Status leaves the job (API, events, CLI): its URIs without SAS tokens.
+        Spec = Spec is null ? null : Spec with { Dataset = SecretRedactor.Uri(Spec.Dataset), Output = SecretRedactor.Uri(Spec.Output) },
         ImagesTotal = ImagesTotal,
         ImagesSucceeded = ImagesSucceeded,
         ImagesFailed = ImagesFailed,

@@ -14,6 +14,15 @@ public sealed record JobRunOptions
     /// <summary>A shard whose processing fails this many times fails the job (with the last error as the reason).</summary>
     public int MaxShardAttempts { get; set; } = 5;
 
+    /// <summary>
+    /// After this many expired leases (workers lost mid-shard) a shard runs one image at a time, so the image that stops
+    /// workers is found instead of the shard looping or failing the job.
+    /// </summary>
+    public int IsolateAfter { get; set; } = 2;
+
+    /// <summary>An image in flight at this many lost workers is poison: an error row, and the rest of its shard goes on.</summary>
+    public int PoisonAfter { get; set; } = 2;
+
     /// <summary>Most time between progress checkpoints (the grain state is also written at every state change).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 

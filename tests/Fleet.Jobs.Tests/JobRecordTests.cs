@@ -33,4 +33,19 @@ public sealed class JobRecordTests
         Assert.Empty(record.FailedByShard);
         Assert.False(record.IsShardDone(4));
     }
+
+    [Fact]
+    public void The_status_carries_the_specs_uris_without_their_sas()
+    {
+        const string Sas = "?sv=2024-01-01&se=2030-01-01&sig=c2VjcmV0";
+        var record = new JobRecord
+        {
+            Spec = new JobSpec { Dataset = "https://acct.blob.core.windows.net/in/photos/" + Sas, Output = "https://acct.blob.core.windows.net/out" + Sas },
+        };
+
+        var spec = record.ToStatus("job", 0, 0, 0).Spec!;
+
+        Assert.Equal(("https://acct.blob.core.windows.net/in/photos/", "https://acct.blob.core.windows.net/out"), (spec.Dataset, spec.Output));
+        Assert.Contains("sig=", record.Spec.Dataset);
+    }
 }

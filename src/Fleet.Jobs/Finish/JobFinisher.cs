@@ -1,5 +1,6 @@
 using Fleet.Models;
 using Fleet.Storage.Results;
+using Fleet.Storage.Security;
 
 namespace Fleet.Jobs.Finish;
 
@@ -16,7 +17,7 @@ public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
         var manifest = new SuccessManifest
         {
             JobId = jobId,
-            Dataset = spec.Dataset,
+            Dataset = SecretRedactor.Uri(spec.Dataset),
             Output = results.Describe(),
             Images = job.ImagesTotal,
             Succeeded = job.ImagesSucceeded,

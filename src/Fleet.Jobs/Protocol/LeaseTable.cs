@@ -10,6 +10,7 @@ public sealed class LeaseTable(TimeProvider time)
     private readonly LinkedList<int> _pending = new();
     private readonly HashSet<int> _queued = [];
     private readonly Dictionary<int, List<ActiveLease>> _leases = [];
+    private readonly List<ActiveLease> _expired = [];
 
     public int PendingCount => _pending.Count;
     public int LeasedCount => _leases.Count;
@@ -20,8 +21,18 @@ public sealed class LeaseTable(TimeProvider time)
             _pending.AddLast(shard);
     }
 
+    /// <summary>The leases that expired (their workers never renewed, committed or gave them back) since the last call.</summary>
+    public IReadOnlyList<ActiveLease> TakeExpired()
+    {
+        ExpireLeases();
+        var expired = _expired.ToArray();
+        _expired.Clear();
+        return expired;
+    }
+
     public void Clear()
     {
+        _expired.Clear();
         _pending.Clear();
         _queued.Clear();
         _leases.Clear();
@@ -108,6 +119,7 @@ public sealed class LeaseTable(TimeProvider time)
         var now = time.GetUtcNow();
         foreach (var (shard, leases) in _leases.ToArray())
         {
+            _expired.AddRange(leases.Where(l => l.ExpiresAt <= now));
             leases.RemoveAll(l => l.ExpiresAt <= now);
             if (leases.Count == 0)
             {

@@ -4,15 +4,15 @@ namespace Fleet.Jobs.Protocol;
 
 /// <summary>
 /// The lease/commit protocol of one job, in memory (pure bookkeeping, clock-injected; the grain persists what it
-/// decides): leases on waiting shards, speculation on real stragglers, one commit grant per shard at a time, attempts
-/// per shard. After a re-activation every old lease is unknown, so its renewals, commits and reports are refused.
+/// decides): leases on waiting shards, speculation on real stragglers, one commit grant per shard at a time, and the
+/// expired leases for the grain to count. After a re-activation every old lease is unknown, so its renewals, commits
+/// and reports are refused.
 /// </summary>
 public sealed class ShardLeaseProtocol(TimeProvider time, JobRunOptions options)
 {
     private const int DurationSamples = 100;
 
     private readonly LeaseTable _leases = new(time);
-    private readonly Dictionary<int, int> _attempts = [];
     private readonly Queue<double> _shardSeconds = new();
 
     public int PendingCount => _leases.PendingCount;
@@ -43,17 +43,14 @@ public sealed class ShardLeaseProtocol(TimeProvider time, JobRunOptions options)
             if (_shardSeconds.Count > DurationSamples)
                 _shardSeconds.Dequeue();
         }
-        _attempts.Remove(lease.Shard);
         return true;
     }
 
-    /// <summary>The worker gave the shard up: back to the queue. Returns the shard's failed attempts so far, or null for an unknown lease.</summary>
-    public int? Abandon(LeaseToken lease)
-    {
-        if (!_leases.Release(lease.Shard, lease.LeaseId))
-            return null;
-        return _attempts[lease.Shard] = _attempts.GetValueOrDefault(lease.Shard) + 1;
-    }
+    /// <summary>The worker gave the shard up: back to the queue. False for an unknown lease.</summary>
+    public bool Abandon(LeaseToken lease) => _leases.Release(lease.Shard, lease.LeaseId);
+
+    /// <summary>Leases that expired since the last call: each a worker lost mid-shard.</summary>
+    public IReadOnlyList<ActiveLease> TakeExpired() => _leases.TakeExpired();
 
     /// <summary>Speculate only on real stragglers: well past the typical shard time, and never before the floor.</summary>
     private TimeSpan SpeculateAfter()

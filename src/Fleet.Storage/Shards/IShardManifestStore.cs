@@ -9,4 +9,7 @@ public interface IShardManifestStore
     Task WriteAsync(string jobId, int shard, IReadOnlyList<string> itemUris, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> ReadAsync(string jobId, int shard, CancellationToken cancellationToken);
+
+    /// <summary>Removes every manifest of a job (they may hold SAS URIs of its dataset); a succeeded job needs them no more.</summary>
+    Task DeleteJobAsync(string jobId, CancellationToken cancellationToken);
 }

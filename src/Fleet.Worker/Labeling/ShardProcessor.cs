@@ -33,7 +33,13 @@ public sealed class ShardProcessor(
     /// </summary>
     private static readonly ArrayPool<byte> ImageBuffers = ArrayPool<byte>.Create(maxArrayLength: 8 * 1024 * 1024, maxArraysPerBucket: 256);
 
-    public async Task<ProcessedShard> RunAsync(ShardLease lease, CancellationToken cancellationToken)
+    /// <summary>The error row of an image that stopped workers (an isolated shard's poisoned image).</summary>
+    public const string PoisonError = "poison: processing this image stopped the worker more than once; it was skipped";
+
+    /// <param name="lease">The shard to run.</param>
+    /// <param name="beforeIsolatedItem">For an isolated lease: tells the job which image comes next; false = stop (lease lost).</param>
+    /// <param name="cancellationToken">Stops the shard.</param>
+    public async Task<ProcessedShard> RunAsync(ShardLease lease, Func<int, Task<bool>> beforeIsolatedItem, CancellationToken cancellationToken)
     {
         using var activity = FleetTelemetry.Activities.StartActivity("shard");
         activity?.SetTag("fleet.job", lease.JobId);
@@ -42,27 +48,30 @@ public sealed class ShardProcessor(
         var spec = lease.Spec;
 
         var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
-        var models = new ResultModels(spec.Classifier, spec.Captioner);
-        var rows = new string?[uris.Count];
-        var errors = new string?[uris.Count];
-        // The rented buffer behind each downloaded image, until its batch is labeled. If the shard fails, what is still
-        // here is left to the GC: a labeler that stopped may still be reading it.
-        var buffers = new byte[]?[uris.Count];
-
-        var downloaded = Channel.CreateBounded<EncodedImage>(new BoundedChannelOptions(labeler.BatchSize * 2)
+        var shard = new ShardRows(uris, new ResultModels(spec.Classifier, spec.Captioner), lease.Shard);
+        if (lease.Isolate)
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        // If either stage fails the other must stop too, or a full channel would block the downloads forever.
-        using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var download = DownloadAsync(uris, downloaded.Writer, buffers, errors, models, lease.Shard, stages.Token);
-        var label = LabelAsync(spec, uris, downloaded.Reader, buffers, rows, errors, models, lease.Shard, stages.Token);
-        _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        await Task.WhenAll(download, label);
+            // A suspect shard: one image at a time, the job told which before each, so an image that stops this worker
+            // is named; images found to do so before are error rows, never read again.
+            for (var i = 0; i < uris.Count; i++)
+            {
+                if (lease.Poisoned.Contains(i))
+                {
+                    shard.Errors[i] = ErrorRow(uris[i], PoisonError, shard.Models, lease.Shard);
+                    continue;
+                }
+                if (!await beforeIsolatedItem(i))
+                    throw new ShardSupersededException("the isolated lease was lost");
+                await ProcessAsync(spec, shard, [i], cancellationToken);
+            }
+        }
+        else
+        {
+            await ProcessAsync(spec, shard, Enumerable.Range(0, uris.Count).ToArray(), cancellationToken);
+        }
 
-        var done = rows.Where(r => r is not null).Select(r => r!).ToArray();
-        var failed = errors.Where(e => e is not null).Select(e => e!).ToArray();
+        var done = shard.Rows.Where(r => r is not null).Select(r => r!).ToArray();
+        var failed = shard.Errors.Where(e => e is not null).Select(e => e!).ToArray();
         var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, cancellationToken);
 
         metrics.ImagesLabeled.Add(done.Length);
@@ -72,11 +81,41 @@ public sealed class ShardProcessor(
         return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length));
     }
 
-    private async Task DownloadAsync(IReadOnlyList<string> uris, ChannelWriter<EncodedImage> output, byte[]?[] buffers, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    /// <summary>Downloads and labels the images at <paramref name="indices"/>, overlapping the two through a bounded channel.</summary>
+    private async Task ProcessAsync(JobSpec spec, ShardRows shard, IReadOnlyList<int> indices, CancellationToken cancellationToken)
+    {
+        var downloaded = Channel.CreateBounded<EncodedImage>(new BoundedChannelOptions(labeler.BatchSize * 2)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        // If either stage fails the other must stop too, or a full channel would block the downloads forever.
+        using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var download = DownloadAsync(shard.Uris, indices, downloaded.Writer, shard.Buffers, shard.Errors, shard.Models, shard.Shard, stages.Token);
+        var label = LabelAsync(spec, shard.Uris, downloaded.Reader, shard.Buffers, shard.Rows, shard.Errors, shard.Models, shard.Shard, stages.Token);
+        _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        await Task.WhenAll(download, label);
+    }
+
+    /// <summary>
+    /// One shard's rows and error rows by manifest position, and the rented buffer behind each downloaded image until its
+    /// batch is labeled. If the shard fails, buffers still here are left to the GC: a labeler that stopped may still read them.
+    /// </summary>
+    private sealed class ShardRows(IReadOnlyList<string> uris, ResultModels models, int shard)
+    {
+        public IReadOnlyList<string> Uris { get; } = uris;
+        public ResultModels Models { get; } = models;
+        public int Shard { get; } = shard;
+        public string?[] Rows { get; } = new string?[uris.Count];
+        public string?[] Errors { get; } = new string?[uris.Count];
+        public byte[]?[] Buffers { get; } = new byte[]?[uris.Count];
+    }
+
+    private async Task DownloadAsync(IReadOnlyList<string> uris, IReadOnlyList<int> indices, ChannelWriter<EncodedImage> output, byte[]?[] buffers, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, uris.Count),
+            await Parallel.ForEachAsync(indices,
                 new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
                 async (i, ct) =>
                 {

@@ -92,7 +92,7 @@ public sealed class ShardWorker(
         var renewals = RenewAsync(job, lease, lost);
         try
         {
-            var processed = await processor.RunAsync(lease, lost.Token);
+            var processed = await processor.RunAsync(lease, item => job.RecordProgress(lease.Token, item), lost.Token);
             metrics.SchedulerCalls.Add(1);
             if (!await job.BeginCommit(lease.Token))
             {

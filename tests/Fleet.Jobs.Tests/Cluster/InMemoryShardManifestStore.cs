@@ -14,6 +14,16 @@ public sealed class InMemoryShardManifestStore : IShardManifestStore
         return Task.CompletedTask;
     }
 
+    public Task DeleteJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        foreach (var key in _manifests.Keys.Where(k => k.Job == jobId))
+            _manifests.TryRemove(key, out _);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>How many manifests a job has (the tests check they are gone once it succeeds).</summary>
+    public int Count(string jobId) => _manifests.Keys.Count(k => k.Job == jobId);
+
     public Task<IReadOnlyList<string>> ReadAsync(string jobId, int shard, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(_manifests[(jobId, shard)]);
 }

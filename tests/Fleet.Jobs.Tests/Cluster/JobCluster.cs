@@ -21,16 +21,19 @@ internal sealed class JobCluster : IAsyncDisposable
 {
     private readonly InProcessTestCluster _cluster;
 
-    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock)
+    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock, InMemoryShardManifestStore manifests)
     {
         _cluster = cluster;
         Clock = clock;
+        Manifests = manifests;
     }
 
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan SpeculateAfter = TimeSpan.FromSeconds(20);
 
     public FakeTimeProvider Clock { get; }
+
+    public InMemoryShardManifestStore Manifests { get; }
 
     public IClusterClient Client => _cluster.Client;
 
@@ -71,7 +74,7 @@ internal sealed class JobCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new JobCluster(cluster, clock);
+        return new JobCluster(cluster, clock, manifests);
     }
 
     public IJobGrain Job(string id) => Client.GetGrain<IJobGrain>(id);

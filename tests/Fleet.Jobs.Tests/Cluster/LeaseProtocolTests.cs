@@ -1,4 +1,8 @@
 using Fleet.Contracts;
+using Fleet.Storage.Resilience;
+using Fleet.Storage.Results;
+using Fleet.Worker.Labeling;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Jobs.Tests.Cluster;
 
@@ -165,5 +169,82 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
 
         Assert.False(result.Accepted);
         Assert.Contains(JobIds.Rule, result.Errors["jobId"]);
+    }
+
+    [Fact]
+    public async Task Leases_that_expire_with_their_workers_isolate_the_shard_and_the_image_in_flight_twice_is_poisoned()
+    {
+        await _cluster.SubmitPlannedAsync("poison", Spec(TestDatasets.Folder(4), shardSize: 4, maxFailed: 0.5));
+        var job = _cluster.Leases("poison");
+        async Task<ShardLease> LoseWorkerAsync(int? inFlight)
+        {
+            var lease = (await job.LeaseShard("w"))!;
+            if (inFlight is { } item)
+            {
+                for (var i = 0; i <= item; i++)
+                    Assert.True(await job.RecordProgress(lease.Token, i));
+            }
+            // The worker dies: no renewal, no report; its lease runs out.
+            _cluster.Clock.Advance(JobCluster.LeaseDuration + TimeSpan.FromSeconds(1));
+            return lease;
+        }
+
+        var first = await LoseWorkerAsync(inFlight: null);
+        Assert.False(first.Isolate);
+        Assert.False(await job.RecordProgress(first.Token, 0));
+        var second = await LoseWorkerAsync(inFlight: null);
+        Assert.False(second.Isolate);
+        var third = await LoseWorkerAsync(inFlight: 2);
+        Assert.True(third.Isolate);
+        Assert.Empty(third.Poisoned);
+        var fourth = await LoseWorkerAsync(inFlight: 2);
+        Assert.Empty(fourth.Poisoned);
+
+        var fifth = (await job.LeaseShard("w"))!;
+        Assert.True(fifth.Isolate);
+        Assert.Equal([2], fifth.Poisoned);
+        Assert.True(await job.BeginCommit(fifth.Token));
+        Assert.True(await job.ReportShard(fifth.Token, new ShardReport(3, 1)));
+        var done = await _cluster.WaitAsync("poison", s => s.State.IsTerminal());
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.Equal((3L, 1L), (done.ImagesSucceeded, done.ImagesFailed));
+    }
+
+    [Fact]
+    public async Task An_isolated_shard_runs_one_image_at_a_time_named_first_and_a_poisoned_image_is_an_error_row_never_read()
+    {
+        var output = TestDatasets.NewFolder("out");
+        await _cluster.SubmitPlannedAsync("isolated", Spec(TestDatasets.Folder(4), shardSize: 4) with { Output = output });
+        var lease = (await _cluster.Leases("isolated").LeaseShard("w"))! with { Isolate = true, Poisoned = [2] };
+        var processor = _cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<ShardProcessor>();
+        var named = new List<int>();
+
+        var processed = await processor.RunAsync(lease, item => { named.Add(item); return Task.FromResult(true); }, CancellationToken.None);
+        await processed.Staged.CommitAsync(CancellationToken.None);
+
+        Assert.Equal([0, 1, 3], named);
+        Assert.Equal(new ShardReport(3, 1), processed.Report);
+        var rows = await new LocalResultStore(output, StorageResilience.Create()).ReadRowsAsync("isolated", CancellationToken.None).ToListAsync();
+        var poison = Assert.Single(rows, r => r.Contains("\"error\"", StringComparison.Ordinal));
+        Assert.Contains("img-0002.jpg", poison);
+        Assert.Contains("poison:", poison);
+    }
+
+    [Fact]
+    public async Task A_succeeded_job_leaves_no_shard_manifests_behind()
+    {
+        var dataset = TestDatasets.Folder(2);
+        var manifest = Path.Combine(TestDatasets.NewFolder("m"), "list.txt");
+        File.WriteAllLines(manifest, Directory.GetFiles(dataset));
+        var output = TestDatasets.NewFolder("out");
+        await _cluster.SubmitPlannedAsync("clean", Spec(manifest) with { Output = output });
+        var job = _cluster.Leases("clean");
+        var lease = (await job.LeaseShard("w"))!;
+        Assert.True(await job.BeginCommit(lease.Token) && await job.ReportShard(lease.Token, new ShardReport(2, 0)));
+
+        var done = await _cluster.WaitAsync("clean", s => s.State.IsTerminal());
+
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.Equal(0, _cluster.Manifests.Count("clean"));
     }
 }
