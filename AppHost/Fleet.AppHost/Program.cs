@@ -24,12 +24,12 @@ var silo = builder.AddProject<Projects.Fleet_Silo>("silo")
     .WithEnvironment("Fleet__Silo__GatewayPort", "0")
     .WithEnvironment("Fleet__Models__MirrorDirectory", Mirror("FLEET_MODEL_MIRROR", repoRoot))
     .WithEnvironment("Fleet__Samples__MirrorRoot", Mirror("FLEET_DATA_MIRROR", repoRoot))
-    // The intake policy: jobs submitted through the API may name local paths under the repository (./out, datasets
-    // beside it) and the data mirror, nothing else on this machine.
-    .WithEnvironment("Fleet__Intake__LocalRoots__0", repoRoot)
     .WaitFor(azurite);
-if (Mirror("FLEET_DATA_MIRROR", repoRoot) is { Length: > 0 } dataMirror)
-    silo.WithEnvironment("Fleet__Intake__LocalRoots__1", dataMirror);
+// The intake policy: jobs submitted through the API may name local paths under the repository (./out, datasets beside
+// it), the data mirror and the AppHost's own Fleet:Intake:LocalRoots (tests add their temp folder), nothing else here.
+string?[] roots = [repoRoot, Mirror("FLEET_DATA_MIRROR", repoRoot), .. builder.Configuration.GetSection("Fleet:Intake:LocalRoots").GetChildren().Select(c => c.Value)];
+foreach (var (root, i) in roots.Where(r => !string.IsNullOrEmpty(r)).Select((r, i) => (r!, i)))
+    silo.WithEnvironment($"Fleet__Intake__LocalRoots__{i}", Path.GetFullPath(root, repoRoot));
 
 var api = builder.AddProject<Projects.Fleet_Api>("api")
     .WithEnvironment($"ConnectionStrings__{StorageConfiguration.AspireConnectionName}", storage)

@@ -25,7 +25,7 @@ public sealed class AppHostEndToEndTests
         Environment.SetEnvironmentVariable("FLEET_API_KEY", Key);
         Environment.SetEnvironmentVariable("FLEET_MODEL_MIRROR", TestPaths.ModelMirror);
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Fleet_AppHost>(
-            [$"--Fleet:AzuriteLocation={TestPaths.NewTempFolder("aspire-azurite")}"], cts.Token);
+            [$"--Fleet:AzuriteLocation={TestPaths.NewTempFolder("aspire-azurite")}", $"--Fleet:Intake:LocalRoots:0={TestPaths.TempRoot}"], cts.Token);
         await using var app = await appHost.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);

@@ -37,6 +37,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Fleet_AppHost>(
             [
                 $"--Fleet:AzuriteLocation={TestPaths.NewTempFolder("aspire-azurite")}",
+                // The test's photos are a temp folder: the silos' intake policy must allow it.
+                $"--Fleet:Intake:LocalRoots:0={TestPaths.TempRoot}",
                 // The dashboard on loopback ports of its own (a developer's fleet may hold the launch profile's).
                 $"--ASPNETCORE_URLS=http://127.0.0.1:{ports[0]}",
                 $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:{ports[1]}",

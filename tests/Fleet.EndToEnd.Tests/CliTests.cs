@@ -1,6 +1,7 @@
 using Fleet.Contracts;
 using System.Text.Json;
 using Fleet.Storage.Results;
+using Fleet.Inference.Tests.Support;
 using Fleet.Testing;
 
 namespace Fleet.EndToEnd.Tests;
@@ -88,6 +89,40 @@ public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         Assert.Contains("does not exist", result.StandardError);
         Assert.DoesNotContain("   at ", result.StandardError);
         Assert.Single(result.StandardError.Trim().Split('\n'), l => l.StartsWith("fleet:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_folder_of_hostile_and_awkward_images_runs_to_success_each_hostile_file_an_error_row_under_1_GB()
+    {
+        var folder = SamplePhotos.Folder(12);
+        var source = File.ReadAllBytes(Directory.GetFiles(folder).Order(StringComparer.Ordinal).First());
+        var hostile = new Dictionary<string, (byte[] Bytes, string Kind)>
+        {
+            ["thin.png"] = (HostileImages.Png(100_000, 1), "too-large"),
+            ["wide.png"] = (HostileImages.Png(40_000, 40), "too-large"),
+            ["progressive-16000.jpg"] = (HostileImages.JpegClaiming(source, 16_000, 16_000, progressive: true), "too-large"),
+            ["claims-60000.jpg"] = (HostileImages.JpegClaiming(source, 60_000, 60_000, progressive: false), "too-large"),
+            ["header-only.png"] = (HostileImages.PngHeaderOnly(1_000_000, 1), "too-large"),
+            ["empty.jpg"] = ([], "decode"),
+            ["script.png"] = ("#!/bin/sh\nrm -rf /\n"u8.ToArray(), "decode"),
+        };
+        foreach (var (name, (bytes, _)) in hostile)
+            File.WriteAllBytes(Path.Combine(folder, name), bytes);
+        // Valid but awkward: a 1x1 GIF and a 16-bit PNG are labeled like any photo.
+        File.WriteAllBytes(Path.Combine(folder, "tiny.gif"), HostileImages.Gif1x1());
+        File.WriteAllBytes(Path.Combine(folder, "sixteen-bit.png"), HostileImages.Png(64, 48, sixteenBitRgb: true));
+        var output = TestPaths.NewTempFolder("cli-hostile");
+
+        var result = await FleetCli.RunAsync(folder, Storage, "run", folder, "--out", output, "--job", "cli-hostile", "--no-caption",
+            "--max-failed-fraction", "0.5", "--shard-size", "8");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.InRange(result.PeakMemoryBytes, 1, 1L << 30);
+        var audit = await RowAudit.ReadAsync(new LocalResultStore(output, Fleet.Storage.Resilience.StorageResilience.Create()), "cli-hostile");
+        audit.AssertExactlyOnce(Directory.GetFiles(folder).Select(f => new Uri(f).ToString()));
+        foreach (var (name, (_, kind)) in hostile)
+            Assert.StartsWith($"{kind}:", Assert.Single(audit.Rows, r => r.Uri.EndsWith("/" + name, StringComparison.Ordinal)).Error);
+        Assert.Equal(14, audit.Labeled.Count());
     }
 
     [Fact]

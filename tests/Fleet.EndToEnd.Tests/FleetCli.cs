@@ -6,7 +6,8 @@ namespace Fleet.EndToEnd.Tests;
 /// <summary>Runs the built `fleet` CLI as a user would: a separate process, its exit code, stdout and stderr.</summary>
 public static class FleetCli
 {
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
+    /// <summary>How the process ended; <c>PeakMemoryBytes</c> is its resident high-water mark (VmHWM), last read just before it exited.</summary>
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError, long PeakMemoryBytes = 0);
 
     private static string CliDll()
     {
@@ -39,15 +40,36 @@ public static class FleetCli
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        long peak = 0;
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            // VmHWM only grows, so the last reading before exit is the run's peak give or take the last 50 ms.
+            var exited = process.WaitForExitAsync(cts.Token);
+            while (!exited.IsCompleted)
+            {
+                peak = Math.Max(peak, ResidentHighWaterMark(process.Id));
+                await Task.WhenAny(exited, Task.Delay(50, cts.Token));
+            }
+            await exited;
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             throw;
         }
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return new Result(process.ExitCode, await stdout, await stderr, peak);
+    }
+
+    private static long ResidentHighWaterMark(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0; // it just exited
+        }
     }
 }

@@ -19,28 +19,12 @@ public static class RemoteCommands
 
     private static Command Submit()
     {
-        var dataset = new Argument<string>("dataset") { Description = "A blob container/prefix URI, a manifest, a folder the silos can read, or sample:NAME" };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder or blob container URI", Required = true };
-        var jobId = new Option<string?>("--job") { Description = "Job id (default: generated)" };
-        var shardSize = new Option<int?>("--shard-size") { Description = "Images per shard" };
-        var topK = new Option<int?>("--top-k") { Description = "Labels per image" };
-        var maxFailed = new Option<double?>("--max-failed-fraction") { Description = "Error budget" };
-        var noCaption = new Option<bool>("--no-caption") { Description = "Label only, no captions" };
-        var captioner = new Option<string?>("--captioner") { Description = $"Caption model (default: {JobSpec.DefaultCaptioner})" };
-        var command = new Command("submit", "Submit a job to a running fleet") { dataset, output, jobId, shardSize, topK, maxFailed, noCaption, captioner, Watch, Json, Api };
+        var job = new JobRequestOptions("A blob container/prefix URI, a manifest, a folder the silos can read, or sample:NAME", "Job id (default: generated)");
+        var command = new Command("submit", "Submit a job to a running fleet") { Watch, Json, Api };
+        job.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(parse, async client =>
         {
-            var status = await client.SubmitAsync(new SubmitJobRequest
-            {
-                JobId = parse.GetValue(jobId),
-                Dataset = PathArguments.Normalize(parse.GetValue(dataset)!),
-                Output = PathArguments.Normalize(parse.GetValue(output)!),
-                ShardSize = parse.GetValue(shardSize),
-                TopK = parse.GetValue(topK),
-                MaxFailedFraction = parse.GetValue(maxFailed),
-                Captions = !parse.GetValue(noCaption),
-                Captioner = parse.GetValue(captioner),
-            }, ct);
+            var status = await client.SubmitAsync(job.ToRequest(parse), ct);
             if (!parse.GetValue(Json))
                 Console.Error.WriteLine($"submitted {status.JobId}");
             return await ShowAsync(client, status, parse, ct);

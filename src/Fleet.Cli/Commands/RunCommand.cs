@@ -12,38 +12,18 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var dataset = new Argument<string>("dataset") { Description = "A folder, a blob container/prefix URI, or a sample (sample:imagenet-100)" };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder or blob container URI; rows go to <out>/<job>/part-*.jsonl", Required = true };
-        var jobId = new Option<string?>("--job") { Description = "Job id; running the same id again resumes that job" };
-        var shardSize = new Option<int?>("--shard-size") { Description = $"Images per shard (default {JobSpec.DefaultShardSize})" };
-        var topK = new Option<int?>("--top-k") { Description = $"Labels per image (default {JobSpec.DefaultTopK})" };
-        var classifier = new Option<string?>("--classifier") { Description = $"Classifier model name from models/catalog.json (default {JobSpec.DefaultClassifier})" };
-        var noCaption = new Option<bool>("--no-caption") { Description = "Label only, no captions" };
-        var captioner = new Option<string?>("--captioner") { Description = $"Caption model from models/catalog.json (default {JobSpec.DefaultCaptioner})" };
-        var maxFailed = new Option<double?>("--max-failed-fraction") { Description = $"Fail the job when more than this fraction of images fail (default {JobSpec.DefaultMaxFailedFraction})" };
+        var job = new JobRequestOptions("A folder, a blob container/prefix URI, a manifest, or a sample (sample:imagenet-100)",
+            "Job id; running the same id again resumes that job");
         var storage = new Option<string?>("--storage") { Description = "Storage connection string (default: FLEET_STORAGE, else Azurite under ./.fleet/)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object" };
         var silos = new Option<int>("--silos") { Description = "Silos to host in this process (a real cluster over loopback)", DefaultValueFactory = _ => 1 };
 
-        var command = new Command("run", "Label a dataset end to end on an embedded fleet (Azurite + one in-process silo)")
-        {
-            dataset, output, jobId, shardSize, topK, classifier, noCaption, captioner, maxFailed, storage, json, silos,
-        };
+        var command = new Command("run", "Label a dataset end to end on an embedded fleet (Azurite + one in-process silo)") { storage, json, silos };
+        job.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             // The same door as POST /jobs and `fleet submit`: the same defaults, the same rules.
-            var request = new SubmitJobRequest
-            {
-                JobId = parse.GetValue(jobId),
-                Dataset = PathArguments.Normalize(parse.GetValue(dataset)!),
-                Output = PathArguments.Normalize(parse.GetValue(output)!),
-                ShardSize = parse.GetValue(shardSize),
-                TopK = parse.GetValue(topK),
-                Classifier = parse.GetValue(classifier),
-                Captions = !parse.GetValue(noCaption),
-                Captioner = parse.GetValue(captioner),
-                MaxFailedFraction = parse.GetValue(maxFailed),
-            };
+            var request = job.ToRequest(parse);
             var id = request.ResolveJobId();
             // What needs no cluster is checked before one starts.
             if (request.Problems(id) is { Count: > 0 } problems)

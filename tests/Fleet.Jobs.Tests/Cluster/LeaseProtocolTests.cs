@@ -18,6 +18,15 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
+    /// <summary>The shards a worker can lease now, in order.</summary>
+    private static async Task<List<int>> LeaseAllAsync(IShardLeaseGrain job)
+    {
+        var leased = new List<int>();
+        while (await job.LeaseShard("w") is { } lease)
+            leased.Add(lease.Shard);
+        return leased.Order().ToList();
+    }
+
     private static JobSpec Spec(string dataset, int shardSize = 2, double maxFailed = 0.01) =>
         new() { Dataset = dataset, Output = TestDatasets.NewFolder("out"), ShardSize = shardSize, MaxFailedFraction = maxFailed };
 
@@ -133,10 +142,7 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
 
         var resumed = await _cluster.Job("cancel").Resume();
         Assert.True(resumed.Accepted, resumed.Status.Reason);
-        var leased = new List<int>();
-        while (await job.LeaseShard("w") is { } lease)
-            leased.Add(lease.Shard);
-        Assert.Equal([1, 2], leased.Order());
+        Assert.Equal([1, 2], await LeaseAllAsync(job));
         Assert.Equal(1, (await _cluster.Job("cancel").GetStatus()).ShardsDone);
     }
 
@@ -156,10 +162,7 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
         Assert.Equal(JobState.Running, status.State);
         Assert.Equal((1, 2L), (status.ShardsDone, status.ImagesSucceeded));
         Assert.False(await job.BeginCommit(orphan.Token));
-        var leased = new List<int>();
-        while (await job.LeaseShard("w") is { } lease)
-            leased.Add(lease.Shard);
-        Assert.Equal([1, 2], leased.Order());
+        Assert.Equal([1, 2], await LeaseAllAsync(job));
     }
 
     [Fact]
