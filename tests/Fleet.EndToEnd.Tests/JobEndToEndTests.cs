@@ -99,7 +99,8 @@ public sealed class JobEndToEndTests(FleetSiloFixture fleet) : IClassFixture<Fle
     public async Task A_dataset_that_does_not_exist_is_rejected_with_the_reason()
     {
         var result = await fleet.Client.GetGrain<IJobGrain>("e2e-missing").Submit(
-            new JobSpec { Dataset = "/no/such/photos", Output = TestPaths.NewTempFolder("out") });
+            // Under the silo's allowed roots, so what is reported is the missing folder, not the intake policy.
+            new JobSpec { Dataset = Path.Combine(TestPaths.TempRoot, $"no-such-photos-{Guid.NewGuid():N}"), Output = TestPaths.NewTempFolder("out") });
 
         Assert.False(result.Accepted);
         Assert.Contains("does not exist", result.Errors["dataset"]);
