@@ -10,4 +10,7 @@ internal static partial class InferenceLog
 
     [LoggerMessage(EventId = 6, Message = "ONNX Runtime runs {Model} on {Provider}: CUDA is unavailable ({Reason})")]
     public static partial void CudaFallback(ILogger logger, LogLevel level, string model, string provider, string reason);
+
+    [LoggerMessage(7, LogLevel.Warning, "CUDA pinned host memory is unavailable for {Model}, using pinned managed memory ({Reason})")]
+    public static partial void PinnedMemoryFallback(ILogger logger, string model, string reason);
 }

@@ -2,7 +2,8 @@ namespace Fleet.Models;
 
 /// <summary>
 /// How a classifier wants its pixels: torchvision's Resize(shorter side) + CenterCrop + ToTensor + Normalize,
-/// i.e. value = (pixel / <see cref="Scale"/> - mean[c]) / std[c].
+/// i.e. value = (pixel / <see cref="Scale"/> - mean[c]) / std[c]. A model whose <see cref="InputType"/> is <c>uint8</c>
+/// takes the cropped pixels as bytes and does that arithmetic in its own graph (the constants here say what it does).
 /// </summary>
 public sealed record PreprocessingSpec
 {
@@ -19,10 +20,16 @@ public sealed record PreprocessingSpec
     /// <summary><c>RGB</c> or <c>BGR</c>: the order of the three planes in the tensor.</summary>
     public string ChannelOrder { get; init; } = "RGB";
 
-    /// <summary>Only <c>NCHW</c> is supported.</summary>
+    /// <summary><c>NCHW</c> for float input; <c>NHWC</c> for uint8 input (interleaved pixels, as a bitmap holds them).</summary>
     public string Layout { get; init; } = "NCHW";
 
+    /// <summary><c>float32</c>: the normalised tensor. <c>uint8</c>: the crop's bytes, normalised inside the model.</summary>
+    public string InputType { get; init; } = "float32";
+
     public bool IsBgr => string.Equals(ChannelOrder, "BGR", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The model takes the cropped pixels as uint8 NHWC, not the normalised float NCHW tensor.</summary>
+    public bool TakesBytes => string.Equals(InputType, "uint8", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Throws when the spec cannot be applied, so a bad catalog fails at load, not mid-batch.</summary>
     public void Validate(string modelName)
@@ -57,9 +64,21 @@ public sealed record PreprocessingSpec
             problems.Add($"channelOrder must be RGB or BGR (is '{ChannelOrder}')");
         }
 
-        if (!string.Equals(Layout, "NCHW", StringComparison.OrdinalIgnoreCase))
+        // The two shapes we have models for: the normalised float tensor, or the bytes as a bitmap holds them.
+        if (TakesBytes)
         {
-            problems.Add($"layout must be NCHW (is '{Layout}')");
+            if (!string.Equals(Layout, "NHWC", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"layout must be NHWC for uint8 input (is '{Layout}')");
+            }
+        }
+        else if (!string.Equals(InputType, "float32", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"inputType must be float32 or uint8 (is '{InputType}')");
+        }
+        else if (!string.Equals(Layout, "NCHW", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"layout must be NCHW for float32 input (is '{Layout}')");
         }
 
         if (problems.Count > 0)

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Fleet.Inference.Classification;
 using Fleet.Telemetry;
 using Fleet.Worker.Labeling;
 
@@ -12,7 +13,7 @@ public sealed class FleetMetrics : IDisposable
 {
     private readonly Meter _meter;
 
-    public FleetMetrics(IMeterFactory meterFactory, ILocalSiloDetails silo, DeviceBusyClock deviceBusy)
+    public FleetMetrics(IMeterFactory meterFactory, ILocalSiloDetails silo, DeviceBusyClock deviceBusy, DecodeWorkers decoders)
     {
         KeyValuePair<string, object?> siloTag = new(FleetTelemetry.SiloTagName, silo.Name);
         _meter = meterFactory.Create(FleetTelemetry.MeterName);
@@ -28,7 +29,14 @@ public sealed class FleetMetrics : IDisposable
         ShardsAbandoned = Counter("fleet.shards.abandoned", "{shard}", "Shards this silo gave up (lease lost, commit refused, or an error)");
         SchedulerCalls = Counter("fleet.scheduler.calls", "{call}", "Calls this silo's worker made to jobs and the registry (lease, renew, commit, report, job list)");
         _meter.CreateObservableCounter("fleet.device.busy", () => new Measurement<double>(deviceBusy.Busy.TotalSeconds, siloTag), "s",
-            "Seconds this silo's device spent on batches (counted by the control-plane stand-in labeler)");
+            "Seconds this silo's model spent on batches (the classifier's runs, or the control-plane stand-in's waits)");
+        // Decode beside the model: decode busy / (threads x wall) near 1 with device busy well under 1 means decode-bound.
+        _meter.CreateObservableCounter("fleet.decode.images", () => new Measurement<long>(decoders.ImagesDecoded, siloTag), "{image}",
+            "Images this silo's decoders decoded and preprocessed (failed ones included); its rate is the decode rate");
+        _meter.CreateObservableCounter("fleet.decode.busy", () => new Measurement<double>(decoders.BusyTime.TotalSeconds, siloTag), "s",
+            "Decoder thread seconds spent decoding, summed over threads (at most fleet.decode.threads x wall seconds)");
+        _meter.CreateObservableGauge("fleet.decode.threads", () => new Measurement<int>(decoders.Threads, siloTag), "{thread}",
+            "Decoder threads of this silo (Fleet:Inference:DecodeThreads, one per core by default)");
     }
 
     public SiloCounter ImagesLabeled { get; }

@@ -1,8 +1,11 @@
+using Fleet.Inference.Classification;
+using Fleet.Inference.Runtime;
 using Fleet.Worker.Labeling;
 using Fleet.Worker.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Worker;
 
@@ -20,6 +23,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<StandInOptions>().BindConfiguration(StandInOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DeviceBusyClock>();
+        // The silo's decoders (registered by AddFleetInference too); here for hosts with the stand-in labeler only.
+        services.TryAddSingleton(sp => new DecodeWorkers(sp.GetRequiredService<IOptions<InferenceOptions>>().Value.DecodeThreads));
         services.AddSingleton<FleetMetrics>();
         // The stand-in only when asked for (control-plane benchmarks); otherwise the job's real model. Chosen at
         // registration, so a silo never holds both.

@@ -21,8 +21,9 @@ root.Subcommands.Add(Scenario("pipeline", "Engine vs bare pipeline vs naive loop
     [Images(1000), NoCaptions()],
     (p, ct) => PipelineScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--images"), !p.GetValue<bool>("--no-captions"), ct)));
 root.Subcommands.Add(Scenario("generate", "Caption-model tokens/s at batch 1 and 16, KV cache on and off",
-    [new Option<int>("--new-tokens") { Description = "Tokens generated per prompt", DefaultValueFactory = _ => 24 }],
-    (p, _) => GenerateScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--new-tokens"))));
+    [new Option<int>("--new-tokens") { Description = "Tokens generated per prompt", DefaultValueFactory = _ => 24 },
+     new Option<int[]>("--batches") { Description = "Prompts per batch (KV cache off is measured up to 16)", DefaultValueFactory = _ => [1, 16], AllowMultipleArgumentsPerToken = true }],
+    (p, _) => GenerateScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--new-tokens"), p.GetValue<int[]>("--batches")!)));
 
 root.Subcommands.Add(Scenario("control-plane", "The engine with a stand-in model that only waits, 1..16 in-process silos",
     [new Option<int[]>("--silos") { Description = "Silo counts", DefaultValueFactory = _ => [1, 2, 4, 8, 16], AllowMultipleArgumentsPerToken = true },

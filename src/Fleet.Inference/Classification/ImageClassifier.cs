@@ -1,38 +1,42 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using Fleet.Inference.Imaging;
 using Fleet.Models;
 using Fleet.Inference.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using SkiaSharp;
 
 namespace Fleet.Inference.Classification;
 
 /// <summary>
 /// An ImageNet-style classifier from the catalog: one ONNX Runtime session, created once and shared.
-/// All members are thread-safe; every call uses its own buffers.
+/// All members are thread-safe. Every run goes through IOBinding over a <see cref="ClassifierBatch"/>: reused pinned
+/// input and output memory (CUDA page-locked on the CUDA provider), one batch per concurrent caller.
 /// </summary>
 public sealed class ImageClassifier : IDisposable
 {
     private readonly ProviderSession _session;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
     private readonly string[] _labels;
     private readonly bool _outputIsLogits;
     private readonly RunOptions _runOptions = new();
+    private readonly ConcurrentBag<ClassifierBatch> _batches = [];
+    private readonly int _deviceId;
+    private readonly ILogger _logger;
+    private volatile bool _disposed;
 
-    private ImageClassifier(ModelEntry model, ProviderSession session, string[] labels, int batchSize, ImageLimits limits)
+    private ImageClassifier(ModelEntry model, ProviderSession session, string[] labels, InferenceOptions options, ILogger logger)
     {
         Model = model;
         _session = session;
         _labels = labels;
-        _inputNames = [model.Input!];
-        _outputNames = [model.Output!];
+        _deviceId = options.DeviceId;
+        _logger = logger;
         _outputIsLogits = string.Equals(model.OutputKind, "logits", StringComparison.OrdinalIgnoreCase);
-        Preprocessor = new ImagePreprocessor(model.Preprocessing!, limits);
+        Preprocessor = new ImagePreprocessor(model.Preprocessing!, options.Limits);
         MaxBatchSize = CheckModelShapes(session.Session, model, labels.Length);
-        BatchSize = Math.Clamp(batchSize, 1, MaxBatchSize);
+        BatchSize = Math.Clamp(options.BatchSize, 1, MaxBatchSize);
     }
 
     public ModelEntry Model { get; }
@@ -82,7 +86,7 @@ public sealed class ImageClassifier : IDisposable
         var session = ExecutionProviders.CreateSession(modelPath, options, logger ?? NullLogger.Instance);
         try
         {
-            return new ImageClassifier(model, session, [.. labels], options.BatchSize, options.Limits);
+            return new ImageClassifier(model, session, [.. labels], options, logger ?? NullLogger.Instance);
         }
         catch
         {
@@ -92,34 +96,65 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>
-    /// Classifies <paramref name="count"/> images already written into <paramref name="batch"/> by
-    /// <see cref="Preprocessor"/> (image i at i x <see cref="ImagePreprocessor.ImageLength"/>).
+    /// A batch of <see cref="BatchSize"/> pinned slots to decode into and run (<see cref="Classify(ClassifierBatch, int, int)"/>);
+    /// give it back with <see cref="Return"/>. Batches are reused, so a steady pipeline allocates none.
     /// </summary>
-    public IReadOnlyList<Prediction>[] Classify(Memory<float> batch, int count, int topK = 5)
+    public ClassifierBatch Rent()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _batches.TryTake(out var batch) ? batch : CreateBatch();
+    }
+
+    public void Return(ClassifierBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!_disposed)
+        {
+            _batches.Add(batch);
+            return;
+        }
+
+        // Returned after the session went: CUDA pinned memory belongs to that session's allocator, so it is left to
+        // the process's end rather than freed through a dead allocator; managed pinned memory is freed as usual.
+        if (!batch.IsCudaPinned)
+            batch.Dispose();
+    }
+
+    /// <summary>Classifies the first <paramref name="count"/> images written into <paramref name="batch"/>.</summary>
+    public IReadOnlyList<Prediction>[] Classify(ClassifierBatch batch, int count, int topK = 5)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
-        var imageLength = Preprocessor.ImageLength;
-        if (count < 0 || (long)count * imageLength > batch.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), $"The buffer holds {batch.Length / imageLength} images, not {count}.");
-        }
-
+        if (count < 0 || count > batch.Capacity)
+            throw new ArgumentOutOfRangeException(nameof(count), $"The batch holds {batch.Capacity} images, not {count}.");
         var results = new IReadOnlyList<Prediction>[count];
-        for (var start = 0; start < count; start += MaxBatchSize)
-        {
-            var n = Math.Min(MaxBatchSize, count - start);
-            Run(batch.Slice(start * imageLength, n * imageLength), n, topK, results.AsSpan(start, n));
-        }
-
+        if (count > 0)
+            Run(batch, count, topK, results);
         return results;
     }
+
+    /// <summary>
+    /// Classifies <paramref name="count"/> images already preprocessed into <paramref name="images"/> as floats (a
+    /// float-input model; image i at i x <see cref="ImagePreprocessor.ImageLength"/>).
+    /// </summary>
+    public IReadOnlyList<Prediction>[] Classify(ReadOnlySpan<float> images, int count, int topK = 5) => ClassifyCopied(images, count, topK);
+
+    /// <summary>Classifies <paramref name="count"/> uint8 NHWC crops (a uint8-input model, <see cref="PreprocessingSpec.TakesBytes"/>).</summary>
+    public IReadOnlyList<Prediction>[] Classify(ReadOnlySpan<byte> crops, int count, int topK = 5) => ClassifyCopied(crops, count, topK);
 
     /// <summary>Classifies one upright bitmap.</summary>
     public IReadOnlyList<Prediction> Classify(SKBitmap image, int topK = 5)
     {
-        var buffer = new float[Preprocessor.ImageLength];
-        Preprocessor.Write(image, buffer, 0);
-        return Classify(buffer, 1, topK)[0];
+        var batch = Rent();
+        try
+        {
+            batch.Write(image, 0);
+            return Classify(batch, 1, topK)[0];
+        }
+        finally
+        {
+            Return(batch);
+        }
     }
 
     /// <summary>
@@ -130,15 +165,13 @@ public sealed class ImageClassifier : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         var results = new ImageClassification[images.Count];
-        var imageLength = Preprocessor.ImageLength;
-        var buffer = ArrayPool<float>.Shared.Rent(BatchSize * imageLength);
-        var errors = new (string Kind, string Message)?[BatchSize];
-        var predictions = new IReadOnlyList<Prediction>[BatchSize];
+        var batch = Rent();
+        var errors = new (string Kind, string Message)?[batch.Capacity];
         try
         {
-            for (var start = 0; start < images.Count; start += BatchSize)
+            for (var start = 0; start < images.Count; start += batch.Capacity)
             {
-                var n = Math.Min(BatchSize, images.Count - start);
+                var n = Math.Min(batch.Capacity, images.Count - start);
                 var batchStart = start;
 
                 // Decoding dominates on a GPU host; spread it over cores. Image j goes to slot j; a failed slot is
@@ -148,16 +181,16 @@ public sealed class ImageClassifier : IDisposable
                     errors[j] = null;
                     try
                     {
-                        Preprocessor.Write(images[batchStart + j], buffer, j);
+                        batch.Write(images[batchStart + j], j);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         errors[j] = ImageErrorKinds.Of(ex);
-                        buffer.AsSpan(j * imageLength, imageLength).Clear();
+                        batch.Clear(j);
                     }
                 });
 
-                Run(buffer.AsMemory(0, n * imageLength), n, topK, predictions.AsSpan(0, n));
+                var predictions = Classify(batch, n, topK);
                 for (var j = 0; j < n; j++)
                 {
                     results[start + j] = errors[j] is { } error ? ImageClassification.Failed(error.Message, error.Kind) : new ImageClassification(predictions[j], null);
@@ -166,7 +199,7 @@ public sealed class ImageClassifier : IDisposable
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(buffer);
+            Return(batch);
         }
 
         return results;
@@ -174,25 +207,93 @@ public sealed class ImageClassifier : IDisposable
 
     public void Dispose()
     {
-        // The session waits for runs in flight; only then may their run options go.
+        // Idle batches go while the session (and its CUDA pinned allocator) lives; the session waits for runs in
+        // flight, and only then may their run options go.
+        _disposed = true;
+        while (_batches.TryTake(out var batch))
+            batch.Dispose();
         _session.Dispose();
         _runOptions.Dispose();
     }
 
-    private void Run(Memory<float> batch, int count, int topK, Span<IReadOnlyList<Prediction>> results)
+    private IReadOnlyList<Prediction>[] ClassifyCopied<T>(ReadOnlySpan<T> images, int count, int topK) where T : unmanaged
     {
-        using var use = _session.Use();
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch, Preprocessor.BatchShape(count));
-        using var outputs = _session.Session.Run(_runOptions, _inputNames, [input], _outputNames);
-        var output = outputs[0];
-        var shape = output.GetTensorTypeAndShape().Shape;
-        if (shape.Length != 2 || shape[0] != count || shape[1] != _labels.Length)
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        var imageLength = Preprocessor.ImageLength;
+        if (count < 0 || (long)count * imageLength > images.Length)
         {
-            throw new InvalidOperationException(
-                $"Model '{ModelName}' returned shape [{string.Join(", ", shape)}], expected [{count}, {_labels.Length}].");
+            throw new ArgumentOutOfRangeException(nameof(count), $"The buffer holds {images.Length / imageLength} images, not {count}.");
         }
 
-        var scores = output.GetTensorDataAsSpan<float>();
+        var results = new IReadOnlyList<Prediction>[count];
+        var batch = Rent();
+        try
+        {
+            for (var start = 0; start < count; start += batch.Capacity)
+            {
+                var n = Math.Min(batch.Capacity, count - start);
+                batch.Write(images.Slice(start * imageLength, n * imageLength), 0);
+                Run(batch, n, topK, results.AsSpan(start, n));
+            }
+        }
+        finally
+        {
+            Return(batch);
+        }
+
+        return results;
+    }
+
+    private ClassifierBatch CreateBatch()
+    {
+        var capacity = BatchSize;
+        var elementSize = Preprocessor.Spec.TakesBytes ? sizeof(byte) : sizeof(float);
+        var inputBytes = (long)capacity * Preprocessor.ImageLength * elementSize;
+        var outputBytes = (long)capacity * _labels.Length * sizeof(float);
+        PinnedTensorBuffer? input = null, output = null;
+        try
+        {
+            input = AllocatePinned(inputBytes);
+            output = AllocatePinned(outputBytes);
+            return new ClassifierBatch(Preprocessor, capacity, _labels.Length, input, output, _session.Session.CreateIoBinding());
+        }
+        catch
+        {
+            input?.Dispose();
+            output?.Dispose();
+            throw;
+        }
+    }
+
+    // Page-locked memory is what lets the CUDA provider copy a batch asynchronously at full bus speed; pageable
+    // managed memory costs a staging copy per run.
+    private PinnedTensorBuffer AllocatePinned(long bytes)
+    {
+        if (ExecutionProvider != ExecutionProviders.Cuda)
+            return PinnedTensorBuffer.Managed(bytes);
+        try
+        {
+            return PinnedTensorBuffer.CudaPinned(_session.Session, _deviceId, bytes);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            InferenceLog.PinnedMemoryFallback(_logger, ModelName, ex.Message);
+            return PinnedTensorBuffer.Managed(bytes);
+        }
+    }
+
+    private void Run(ClassifierBatch batch, int count, int topK, Span<IReadOnlyList<Prediction>> results)
+    {
+        var (elementType, elementSize) = Preprocessor.Spec.TakesBytes ? (TensorElementType.UInt8, sizeof(byte)) : (TensorElementType.Float, sizeof(float));
+        using var use = _session.Use();
+        using var input = batch.Input.Tensor(elementType, Preprocessor.BatchShape(count), elementSize);
+        using var output = batch.Output.Tensor(TensorElementType.Float, [count, _labels.Length], sizeof(float));
+        batch.Binding.BindInput(Model.Input!, input);
+        batch.Binding.BindOutput(Model.Output!, output);
+        _session.Session.RunWithBinding(_runOptions, batch.Binding);
+        batch.Binding.SynchronizeBoundOutputs();
+
+        var scores = batch.Scores(count);
         for (var i = 0; i < count; i++)
         {
             results[i] = ScoreRanking.Top(scores.Slice(i * _labels.Length, _labels.Length), topK, _outputIsLogits, _labels);
@@ -214,10 +315,15 @@ public sealed class ImageClassifier : IDisposable
         }
 
         var dims = input.Dimensions;
-        if (input.ElementType != typeof(float) || dims.Length != 4 || !Fits(dims[1], 3) || !Fits(dims[2], crop) || !Fits(dims[3], crop))
+        var bytes = model.Preprocessing.TakesBytes;
+        var (type, expected) = bytes ? (typeof(byte), $"uint8[N, {crop}, {crop}, 3]") : (typeof(float), $"float[N, 3, {crop}, {crop}]");
+        var shapeFits = dims.Length == 4 && (bytes
+            ? Fits(dims[1], crop) && Fits(dims[2], crop) && Fits(dims[3], 3)
+            : Fits(dims[1], 3) && Fits(dims[2], crop) && Fits(dims[3], crop));
+        if (input.ElementType != type || !shapeFits)
         {
             throw new InvalidDataException(
-                $"Model '{model.Name}' input '{model.Input}' is {input.ElementType.Name}[{string.Join(", ", dims)}], expected float[N, 3, {crop}, {crop}].");
+                $"Model '{model.Name}' input '{model.Input}' is {input.ElementType.Name}[{string.Join(", ", dims)}], expected {expected}.");
         }
 
         var outDims = output.Dimensions;

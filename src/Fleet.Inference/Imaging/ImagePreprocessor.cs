@@ -53,11 +53,13 @@ public sealed class ImagePreprocessor
     /// <summary>The largest image <see cref="Write(ReadOnlyMemory{byte}, Span{float}, int)"/> decodes.</summary>
     public ImageLimits Limits { get; }
 
-    /// <summary>Floats per image in the batch buffer: 3 x crop x crop.</summary>
+    /// <summary>Elements per image in the batch buffer (floats, or bytes when <see cref="PreprocessingSpec.TakesBytes"/>): 3 x crop x crop.</summary>
     public int ImageLength { get; }
 
-    /// <summary>The tensor shape of a batch of <paramref name="count"/> images: [N, 3, crop, crop].</summary>
-    public long[] BatchShape(int count) => [count, 3, Spec.CropSize, Spec.CropSize];
+    /// <summary>The tensor shape of a batch of <paramref name="count"/> images: [N, 3, crop, crop], or [N, crop, crop, 3] for uint8 input.</summary>
+    public long[] BatchShape(int count) => Spec.TakesBytes
+        ? [count, Spec.CropSize, Spec.CropSize, 3]
+        : [count, 3, Spec.CropSize, Spec.CropSize];
 
     /// <summary>torchvision's Resize(int): the shorter side becomes exactly <paramref name="shorterSide"/>, the longer int(N * long / short).</summary>
     public static SKSizeI ResizedSize(int width, int height, int shorterSide)
@@ -90,9 +92,35 @@ public sealed class ImagePreprocessor
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         var target = batch.Slice(index * ImageLength, ImageLength);
+        using var crop = CropOf(image);
+        WriteCrop(crop.Bitmap, target, crop.Origin);
+    }
 
+    /// <summary>
+    /// For a model that takes bytes (<see cref="PreprocessingSpec.TakesBytes"/>): decodes <paramref name="encoded"/> and
+    /// writes its crop as image <paramref name="index"/> of a uint8 NHWC batch, the model normalising it.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    /// <exception cref="ImageTooLargeException">The header declares a size over <see cref="Limits"/>.</exception>
+    public void Write(ReadOnlyMemory<byte> encoded, Span<byte> batch, int index)
+    {
+        using var image = ImageDecoder.Decode(encoded, Spec.ResizeShorterSide, Limits);
+        Write(image, batch, index);
+    }
+
+    /// <summary>Writes the crop of <paramref name="image"/> as image <paramref name="index"/> of a uint8 NHWC batch (3 bytes a pixel, in the spec's channel order).</summary>
+    public void Write(SKBitmap image, Span<byte> batch, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var target = batch.Slice(index * ImageLength, ImageLength);
+        using var crop = CropOf(image);
+        WriteCropBytes(crop.Bitmap, target, crop.Origin);
+    }
+
+    /// <summary>The resized RGBA/BGRA bitmap that holds the centre crop of <paramref name="image"/>, and where the crop starts.</summary>
+    private ResizedCrop CropOf(SKBitmap image)
+    {
         SKBitmap? converted = null;
-        SKBitmap? resized = null;
         try
         {
             var source = image;
@@ -106,26 +134,25 @@ public sealed class ImagePreprocessor
             var size = ResizedSize(source.Width, source.Height, Spec.ResizeShorterSide);
             if (size.Width == source.Width && size.Height == source.Height)
             {
-                WriteCrop(source, target, CropOrigin(source.Width, source.Height, Spec.CropSize));
+                return new ResizedCrop(source, CropOrigin(source.Width, source.Height, Spec.CropSize), converted, null);
             }
-            else if ((long)size.Width * size.Height <= 4L * Spec.ResizeShorterSide * Spec.ResizeShorterSide)
+
+            if ((long)size.Width * size.Height <= 4L * Spec.ResizeShorterSide * Spec.ResizeShorterSide)
             {
-                resized = source.Resize(source.Info.WithSize(size.Width, size.Height), _sampling)
+                var resized = source.Resize(source.Info.WithSize(size.Width, size.Height), _sampling)
                     ?? throw new InvalidOperationException($"Skia could not resize {source.Width}x{source.Height} to {size.Width}x{size.Height}.");
-                WriteCrop(resized, target, CropOrigin(size.Width, size.Height, Spec.CropSize));
+                return new ResizedCrop(resized, CropOrigin(size.Width, size.Height, Spec.CropSize), converted, resized);
             }
-            else
-            {
-                // An elongated image would resize to a huge strip of which the crop keeps a square: cut the square (and a
-                // filter margin) out of the source first, so a 100000x1 image costs what its crop costs.
-                resized = ResizeCropWindow(source, size, out var origin);
-                WriteCrop(resized, target, origin);
-            }
+
+            // An elongated image would resize to a huge strip of which the crop keeps a square: cut the square (and a
+            // filter margin) out of the source first, so a 100000x1 image costs what its crop costs.
+            var window = ResizeCropWindow(source, size, out var origin);
+            return new ResizedCrop(window, origin, converted, window);
         }
-        finally
+        catch
         {
-            resized?.Dispose();
             converted?.Dispose();
+            throw;
         }
     }
 
@@ -186,6 +213,30 @@ public sealed class ImagePreprocessor
                 plane0[outRow + x] = lookup0[pixel[first]];
                 plane1[outRow + x] = lookup1[pixel[Second]];
                 plane2[outRow + x] = lookup2[pixel[third]];
+            }
+        }
+    }
+
+    // One pass, no float buffer: 3 of every 4 bytes of each crop row, in the tensor's channel order.
+    private void WriteCropBytes(SKBitmap source, Span<byte> target, SKPointI origin)
+    {
+        var crop = Spec.CropSize;
+        var (red, blue) = source.ColorType == SKColorType.Bgra8888 ? (2, 0) : (0, 2);
+        var (first, third) = Spec.IsBgr ? (blue, red) : (red, blue);
+        const int Second = 1;
+
+        ReadOnlySpan<byte> pixels = source.GetPixelSpan();
+        var rowBytes = source.RowBytes;
+        for (var y = 0; y < crop; y++)
+        {
+            var row = pixels.Slice(((origin.Y + y) * rowBytes) + (origin.X * BytesPerPixel), crop * BytesPerPixel);
+            var outRow = target.Slice(y * crop * 3, crop * 3);
+            for (var x = 0; x < crop; x++)
+            {
+                var pixel = row.Slice(x * BytesPerPixel, BytesPerPixel);
+                outRow[(x * 3) + 0] = pixel[first];
+                outRow[(x * 3) + 1] = pixel[Second];
+                outRow[(x * 3) + 2] = pixel[third];
             }
         }
     }

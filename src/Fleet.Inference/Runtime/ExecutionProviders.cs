@@ -24,7 +24,11 @@ public static class ExecutionProviders
             try
             {
                 cudaOptions = CreateBaseOptions(options);
-                cudaOptions.AppendExecutionProvider_CUDA(options.DeviceId);
+                using (var provider = new OrtCUDAProviderOptions())
+                {
+                    provider.UpdateOptions(options.Cuda.ToProviderOptions(options.DeviceId));
+                    cudaOptions.AppendExecutionProvider_CUDA(provider);
+                }
                 var session = new InferenceSession(modelPath, cudaOptions);
                 InferenceLog.ProviderChosen(logger, modelName, $"{Cuda} (device {options.DeviceId})");
                 return new ProviderSession(session, cudaOptions, Cuda);
@@ -93,6 +97,14 @@ public static class ExecutionProviders
         if (options.IntraOpThreads > 0)
         {
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        }
+
+        // Per-node times (kernels, memcpy nodes) to find where a batch's time goes; see docs/benchmarks.md.
+        if (!string.IsNullOrEmpty(options.ProfilePrefix))
+        {
+            // The prefix first: enabling passes the prefix set at that moment to ONNX Runtime.
+            sessionOptions.ProfileOutputPathPrefix = options.ProfilePrefix;
+            sessionOptions.EnableProfiling = true;
         }
 
         return sessionOptions;

@@ -31,6 +31,18 @@ public sealed record InferenceOptions
     /// <summary>The caption model's catalog name; null means the catalog's default causal-lm.</summary>
     public string? Captioner { get; set; }
 
+    /// <summary>Decoder threads shared by all of the silo's pipelines; 0 means one per core. Not per shard: decode is CPU work.</summary>
+    public int DecodeThreads { get; set; }
+
+    /// <summary>CUDA provider settings (<c>Fleet:Inference:Cuda:*</c>), used when the session runs on CUDA.</summary>
+    public CudaProviderOptions Cuda { get; set; } = new();
+
+    /// <summary>
+    /// When set, ONNX Runtime's profiler writes a Chrome-trace JSON per session to files starting with this path
+    /// (per-node kernel and copy times; written when the session closes). Off by default: it slows every run.
+    /// </summary>
+    public string? ProfilePrefix { get; set; }
+
     /// <summary>The largest image decoded (bound from <c>Fleet:Limits</c>, not from this section).</summary>
     public Imaging.ImageLimits Limits { get; set; } = new();
 }

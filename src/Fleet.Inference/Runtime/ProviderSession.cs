@@ -36,6 +36,9 @@ public sealed class ProviderSession(InferenceSession session, SessionOptions opt
         _disposed = true;
         if (!SpinWait.SpinUntil(() => Volatile.Read(ref _inUse) == 0, DrainTimeout))
             return; // A run that never ends: leaking the session beats freeing it under that run.
+        // ONNX Runtime writes the profile only when asked; closing the session alone loses it.
+        if (options.EnableProfiling)
+            Session.EndProfiling();
         Session.Dispose();
         options.Dispose();
     }

@@ -3,7 +3,8 @@ namespace Fleet.Worker.Labeling;
 /// <summary>
 /// Adds up the time this silo's device spends on batches, including the batch running now, so a reader can tell
 /// device utilisation directly (busy seconds over wall seconds) instead of inferring it from the throughput.
-/// The control-plane stand-in marks it; published as <c>fleet.device.busy</c> by <see cref="FleetMetrics"/>.
+/// The model labeler marks each classifier run, the control-plane stand-in each wait; published as
+/// <c>fleet.device.busy</c> by <see cref="FleetMetrics"/>, beside <c>fleet.decode.busy</c>.
 /// </summary>
 public sealed class DeviceBusyClock(TimeProvider time)
 {

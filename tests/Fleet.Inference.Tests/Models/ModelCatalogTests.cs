@@ -38,7 +38,7 @@ public sealed class ModelCatalogTests
         var ex = Assert.Throws<KeyNotFoundException>(() => catalog.Get("resnet-9000"));
 
         Assert.Contains("'resnet-9000'", ex.Message);
-        Assert.Contains("imagenet-labels, mobilenetv2-12-float, mobilenetv2-12-int8", ex.Message);
+        Assert.Contains("imagenet-labels, mobilenetv2-12-float, mobilenetv2-12-float-rgb8, mobilenetv2-12-int8", ex.Message);
     }
 
     [Fact]

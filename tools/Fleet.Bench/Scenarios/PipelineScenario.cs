@@ -1,3 +1,4 @@
+using Fleet.Inference.Classification;
 using Fleet.Bench.Infrastructure;
 using Fleet.Contracts;
 
@@ -50,7 +51,23 @@ internal static class PipelineScenario
             },
             labelsOnly = labels.Summarize(),
             withCaptions = captions ? captioned.Summarize() : null,
+            // The bare loops' decoders (DecodeWorkers.Shared): what decode alone could sustain on this host's cores.
+            // Bare img/s near decodeCapacity means decode-bound; far below it, the model (or its copies) is the limit.
+            decode = DecodeFigures(DecodeWorkers.Shared),
         };
+
+        static object DecodeFigures(DecodeWorkers decoders)
+        {
+            var perThread = decoders.ImagesDecoded / Math.Max(decoders.BusyTime.TotalSeconds, 1e-9);
+            return new
+            {
+                threads = decoders.Threads,
+                images = decoders.ImagesDecoded,
+                busySeconds = Math.Round(decoders.BusyTime.TotalSeconds, 2),
+                imagesPerSecondPerThread = Math.Round(perThread, 1),
+                capacityImagesPerSecond = Math.Round(perThread * decoders.Threads, 1),
+            };
+        }
 
         async Task MeasureAsync(Figures figures, string? captionModel, string what)
         {
