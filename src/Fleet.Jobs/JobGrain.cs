@@ -310,8 +310,10 @@ public sealed class JobGrain(
         try
         {
             await finisher.WriteSuccessAsync(JobId, Job, Results, CancellationToken.None);
-            await StopAsync(JobState.Succeeded, reason: null);
+            // Before the state says Succeeded: every shard is committed, so nothing reads them again even if this
+            // grain dies here and finishes once more on re-activation.
             await DeleteManifestsAsync();
+            await StopAsync(JobState.Succeeded, reason: null);
             logger.LogInformation("Job {JobId} succeeded: {Succeeded} labeled, {Failed} failed, {Shards} shards", JobId, Job.ImagesSucceeded, Job.ImagesFailed, Job.ShardCount);
         }
         catch (Exception e)
@@ -326,7 +328,7 @@ public sealed class JobGrain(
         }
     }
 
-    /// <summary>The manifests may hold the dataset's SAS URIs; only a succeeded job never reads them again (resume does).</summary>
+    /// <summary>The manifests may hold the dataset's SAS URIs; only a finished job never reads them again (a resume does).</summary>
     private async Task DeleteManifestsAsync()
     {
         try

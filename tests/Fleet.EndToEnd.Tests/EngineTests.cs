@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
 using Fleet.Contracts;
 using Fleet.Storage;
 using Fleet.Storage.Datasets;
@@ -111,6 +113,52 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         // The new cluster runs only the shards the checkpoint does not record as committed.
         Assert.Equal(200 - onRestart.ImagesDone, meter.Total);
         output.WriteLine($"restarted with {onRestart.ShardsDone}/20 shards recorded done; the new cluster ran {meter.Total} images");
+    }
+
+    [Fact]
+    public async Task A_jobs_sas_tokens_reach_no_log_status_row_manifest_or_success_marker()
+    {
+        var blobs = new BlobServiceClient(azurite.ConnectionString);
+        var input = blobs.GetBlobContainerClient($"in-{Guid.NewGuid():N}");
+        var results = blobs.GetBlobContainerClient($"out-{Guid.NewGuid():N}");
+        await input.CreateAsync();
+        await results.CreateAsync();
+        foreach (var photo in SamplePhotos.All().Take(6))
+            await input.UploadBlobAsync($"set/{Path.GetFileName(photo)}", BinaryData.FromBytes(await File.ReadAllBytesAsync(photo)));
+        var expires = DateTimeOffset.UtcNow.AddHours(1);
+        var inputSas = input.GenerateSasUri(BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List, expires);
+        var outputSas = results.GenerateSasUri(BlobContainerSasPermissions.All, expires);
+        var secrets = new[] { Signature(inputSas), Signature(outputSas) };
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 2);
+
+        await cluster.SubmitAsync("sas", new JobSpec
+        {
+            Dataset = $"{input.Uri}/set/{inputSas.Query}",
+            Output = $"{results.Uri}{outputSas.Query}",
+            ShardSize = 4,
+        });
+        var status = await cluster.WaitAsync("sas", Timeout);
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        var sinks = new Dictionary<string, string>
+        {
+            ["status"] = System.Text.Json.JsonSerializer.Serialize(status),
+            ["_SUCCESS.json"] = (await results.GetBlobClient($"sas/{ResultLayout.SuccessMarker}").DownloadContentAsync()).Value.Content.ToString(),
+            ["rows"] = string.Join('\n', await new ResultStoreFactory(new StorageAccount(azurite.ConnectionString), StorageResilience.Create())
+                .Create(results.Uri.ToString()).ReadRowsAsync("sas", default).ToListAsync()),
+            ["logs"] = string.Join('\n', cluster.Logs.Lines),
+        };
+        foreach (var (sink, text) in sinks)
+        {
+            Assert.False(string.IsNullOrEmpty(text), sink);
+            Assert.DoesNotContain("sig=", text, StringComparison.OrdinalIgnoreCase);
+            Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
+        }
+        Assert.Contains("submitted", sinks["logs"], StringComparison.Ordinal);
+        // The shard manifests held the dataset's URIs (SAS and all): a succeeded job deletes them.
+        Assert.Empty(await blobs.GetBlobContainerClient(Fleet.Storage.Shards.ShardManifestStore.DefaultContainer).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "sas/", default).ToListAsync());
+
+        static string Signature(Uri sas) => Uri.UnescapeDataString(System.Web.HttpUtility.ParseQueryString(sas.Query)["sig"]!);
     }
 
     [Fact]

@@ -48,6 +48,9 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public IReadOnlyList<IHost> Silos => _silos;
 
+    /// <summary>What every silo of this cluster logged.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
 
     public static async Task<FleetCluster> StartAsync(AzuriteInstance azurite, int silos, IDictionary<string, string?>? settings = null, string? serviceId = null)
@@ -85,6 +88,7 @@ public sealed class FleetCluster : IAsyncDisposable
             });
             // A silo declared dead must not take the whole test process down with it (Orleans' default fails fast).
             services.AddSingleton<IFatalErrorHandler, LoggingFatalErrorHandler>();
+            services.AddSingleton<ILoggerProvider>(Logs);
         });
         await host.StartAsync();
         _silos.Add(host);
