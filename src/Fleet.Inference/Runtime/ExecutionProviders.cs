@@ -90,10 +90,7 @@ public static class ExecutionProviders
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
-        if (options.IntraOpThreads > 0)
-        {
-            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
-        }
+        sessionOptions.IntraOpNumThreads = options.EffectiveIntraOpThreads;
 
         return sessionOptions;
     }

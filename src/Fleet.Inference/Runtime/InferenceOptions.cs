@@ -10,7 +10,7 @@ public sealed record InferenceOptions
     /// <summary>The CUDA device ordinal when running on a GPU.</summary>
     public int DeviceId { get; set; }
 
-    /// <summary>ONNX Runtime intra-op threads; 0 keeps its default (one per physical core).</summary>
+    /// <summary>ONNX Runtime intra-op threads per model run; 0 = from the core count (<see cref="DefaultIntraOpThreads"/>).</summary>
     public int IntraOpThreads { get; set; }
 
     /// <summary>
@@ -22,7 +22,10 @@ public sealed record InferenceOptions
     /// <summary>The graph optimisation level (ONNX Runtime's names: ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_ALL).</summary>
     public string GraphOptimization { get; set; } = "ORT_ENABLE_ALL";
 
-    /// <summary>Images (or caption prompts) per <c>Run</c> call.</summary>
+    /// <summary>
+    /// Images (or caption prompts) per <c>Run</c> call. 16, not the reference pipeline's 32: on 2 cores 32 cost 2 % more
+    /// CPU and raised `fleet run`'s peak from ~380 to ~540 MB for the same wall time (docs/benchmarks.md).
+    /// </summary>
     public int BatchSize { get; set; } = 16;
 
     /// <summary>The classifier's catalog name; null means the catalog's default classifier.</summary>
@@ -30,6 +33,17 @@ public sealed record InferenceOptions
 
     /// <summary>The caption model's catalog name; null means the catalog's default causal-lm.</summary>
     public string? Captioner { get; set; }
+
+    /// <summary>The intra-op threads in force: <see cref="IntraOpThreads"/>, else <see cref="DefaultIntraOpThreads"/> of this machine.</summary>
+    public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : DefaultIntraOpThreads(Environment.ProcessorCount);
+
+    /// <summary>
+    /// One per core, written out (ONNX Runtime's own default is one per physical core) so the value in force is the one
+    /// logged. One thread, as in the reference pipeline, was measured against two on 2 cores (whole `fleet run`, 1,000
+    /// photos, A/B pairs, docs/benchmarks.md): the same CPU seconds (ratio 1.02) and 1.31x the wall time while other
+    /// processes shared the cores, so the model gets every core and decoding fills the gaps.
+    /// </summary>
+    public static int DefaultIntraOpThreads(int cores) => Math.Max(1, cores);
 
     /// <summary>The largest image decoded (bound from <c>Fleet:Limits</c>, not from this section).</summary>
     public Imaging.ImageLimits Limits { get; set; } = new();
