@@ -38,12 +38,14 @@ public sealed record InferenceOptions
     public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : DefaultIntraOpThreads(Environment.ProcessorCount);
 
     /// <summary>
-    /// One per core, written out (ONNX Runtime's own default is one per physical core) so the value in force is the one
-    /// logged. One thread, as in the reference pipeline, was measured against two on 2 cores (whole `fleet run`, 1,000
-    /// photos, A/B pairs, docs/benchmarks.md): the same CPU seconds (ratio 1.02) and 1.31x the wall time while other
-    /// processes shared the cores, so the model gets every core and decoding fills the gaps.
+    /// One thread up to 4 cores, else one per core (ONNX Runtime's own default, written out so the value in force is
+    /// the one logged). On 2 cores the shards in flight already run the model concurrently and decoding fills every
+    /// core, so a second thread per run only adds hand-offs: whole `fleet run` over 2,000 photos, A/B pairs on a quiet
+    /// machine, 1 thread took 0.95x the CPU and 0.97x the wall time of 2 (docs/benchmarks.md; under other processes'
+    /// load 2 threads won the wall time by taking a bigger share of the cores, at the same CPU). Many cores keep the
+    /// default the 16-core GPU host was measured with (1,104 img/s steady, docs/benchmarks.md) until measured otherwise.
     /// </summary>
-    public static int DefaultIntraOpThreads(int cores) => Math.Max(1, cores);
+    public static int DefaultIntraOpThreads(int cores) => cores <= 4 ? 1 : cores;
 
     /// <summary>The largest image decoded (bound from <c>Fleet:Limits</c>, not from this section).</summary>
     public Imaging.ImageLimits Limits { get; set; } = new();

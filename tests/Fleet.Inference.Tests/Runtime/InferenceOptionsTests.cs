@@ -5,11 +5,12 @@ namespace Fleet.Inference.Tests.Runtime;
 public sealed class InferenceOptionsTests
 {
     [Theory]
-    [InlineData(0, 1)]
     [InlineData(1, 1)]
-    [InlineData(2, 2)]
+    [InlineData(2, 1)]
+    [InlineData(4, 1)]
+    [InlineData(8, 8)]
     [InlineData(16, 16)]
-    public void Intra_op_threads_default_to_one_per_core(int cores, int expected) =>
+    public void Intra_op_threads_default_to_one_on_few_cores_and_one_per_core_on_many(int cores, int expected) =>
         Assert.Equal(expected, InferenceOptions.DefaultIntraOpThreads(cores));
 
     [Fact]
@@ -22,5 +23,5 @@ public sealed class InferenceOptionsTests
 
     [Fact]
     public void Unset_settings_come_from_this_machine() =>
-        Assert.Equal(Environment.ProcessorCount, new InferenceOptions().EffectiveIntraOpThreads);
+        Assert.Equal(InferenceOptions.DefaultIntraOpThreads(Environment.ProcessorCount), new InferenceOptions().EffectiveIntraOpThreads);
 }
