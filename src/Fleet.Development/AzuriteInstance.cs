@@ -11,11 +11,13 @@ public sealed class AzuriteInstance : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Func<string> _log;
+    private readonly Task _servicesClosed;
 
-    internal AzuriteInstance(Process process, int blobPort, int queuePort, int tablePort, Func<string> log)
+    internal AzuriteInstance(Process process, int blobPort, int queuePort, int tablePort, Func<string> log, Task servicesClosed)
     {
         _process = process;
         _log = log;
+        _servicesClosed = servicesClosed;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -42,13 +44,17 @@ public sealed class AzuriteInstance : IAsyncDisposable
     {
         try
         {
-            // Ask first, so Azurite flushes its metadata to --location; kill only if it does not stop.
+            // Ask first, so Azurite flushes its metadata to --location. It prints "... successfully closed" for each
+            // service once that service's stores are closed (saved); after that nothing is left to lose. Node itself then
+            // lingers (Azurite's own timers kept it ~10 s, our stdin watchdog for good), which was the 10 s every
+            // `fleet run` spent after printing its result: wait for the three lines, not for the exit.
             if (!_process.HasExited && PosixSignals.TryTerminate(_process.Id))
             {
                 using var graceful = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 try
                 {
-                    await _process.WaitForExitAsync(graceful.Token).ConfigureAwait(false);
+                    await Task.WhenAny(_process.WaitForExitAsync(graceful.Token), _servicesClosed).ConfigureAwait(false);
+                    graceful.Token.ThrowIfCancellationRequested();
                 }
                 catch (OperationCanceledException)
                 {

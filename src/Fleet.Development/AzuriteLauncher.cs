@@ -14,6 +14,18 @@ public static class AzuriteLauncher
     public static async Task<AzuriteInstance> StartAsync(AzuriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AzuriteOptions();
+        var instance = Launch(options);
+        await WaitUntilReadyAsync(instance, options, cancellationToken).ConfigureAwait(false);
+        return instance;
+    }
+
+    /// <summary>
+    /// Starts the Azurite process on free ports and returns at once: its connection string is known before it answers,
+    /// so a caller can build (not start) what needs it meanwhile. Then <see cref="WaitUntilReadyAsync"/>.
+    /// </summary>
+    public static AzuriteInstance Launch(AzuriteOptions? options = null)
+    {
+        options ??= new AzuriteOptions();
         var script = AzuriteScriptLocator.Locate(options.ToolsRoot);
         var ports = FreePorts.Take(3);
 
@@ -30,9 +42,10 @@ public static class AzuriteLauncher
             Directory.CreateDirectory(options.Location);
 
         var log = new StringBuilder();
+        var closed = new AzuriteShutdownWatch();
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.OutputDataReceived += (_, e) => Append(log, closed, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, closed, e.Data);
         try
         {
             process.Start();
@@ -45,12 +58,16 @@ public static class AzuriteLauncher
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return new AzuriteInstance(process, ports[0], ports[1], ports[2], () => Snapshot(log), closed.AllClosed);
+    }
 
-        var instance = new AzuriteInstance(process, ports[0], ports[1], ports[2], () => Snapshot(log));
+    /// <summary>Waits until all three services of a <see cref="Launch"/>ed Azurite answer; on failure stops it and throws.</summary>
+    public static async Task WaitUntilReadyAsync(AzuriteInstance instance, AzuriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
         try
         {
-            await WaitUntilListeningAsync(instance, ports, options.StartTimeout, cancellationToken).ConfigureAwait(false);
-            return instance;
+            await WaitUntilListeningAsync(instance, [instance.BlobPort, instance.QueuePort, instance.TablePort],
+                (options ?? new AzuriteOptions()).StartTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -128,10 +145,11 @@ public static class AzuriteLauncher
         }
     }
 
-    private static void Append(StringBuilder log, string? line)
+    private static void Append(StringBuilder log, AzuriteShutdownWatch closed, string? line)
     {
         if (line is null)
             return;
+        closed.Observe(line);
         lock (log)
         {
             if (log.Length < 16_384)

@@ -1,7 +1,10 @@
+using Fleet.Inference.Runtime;
 using Fleet.ServiceDefaults;
+using Fleet.Worker.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Hosting;
 
@@ -18,6 +21,10 @@ public sealed class EmbeddedFleet : IAsyncDisposable
 
     public IClusterClient Client => _silos[0].Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>What the first silo runs with on this machine (shards in flight, decoders, intra-op threads, batch).</summary>
+    public SiloTuning Tuning => SiloTuning.From(
+        Services.GetRequiredService<IOptions<InferenceOptions>>().Value, Services.GetRequiredService<IOptions<WorkerOptions>>().Value);
+
     /// <summary>The services of the first silo (what a test may want to look at).</summary>
     public IServiceProvider Services => _silos[0].Services;
 
@@ -26,8 +33,13 @@ public sealed class EmbeddedFleet : IAsyncDisposable
     /// <param name="settings">Configuration keys on top of the environment (e.g. Fleet:Worker:Capacity).</param>
     /// <param name="logFile">Serilog file (the CLI keeps the terminal for its progress bar); null logs to the console.</param>
     /// <param name="cancellationToken">Stops waiting for the silos to start.</param>
+    /// <param name="storageReady">
+    /// Completes when the storage answers (Azurite still starting): the first silo is built and its models start loading
+    /// before it, and the silos start after it. Null: the storage answers already.
+    /// </param>
+    /// <param name="preloadClassifier">A classifier to start loading before the silos start (the job's), so the first shard does not wait for it.</param>
     public static async Task<EmbeddedFleet> StartAsync(string storageConnectionString, int silos, IReadOnlyDictionary<string, string?>? settings,
-        string? logFile, CancellationToken cancellationToken)
+        string? logFile, CancellationToken cancellationToken, Task? storageReady = null, string? preloadClassifier = null)
     {
         var hosts = new List<IHost>();
         try
@@ -54,6 +66,13 @@ public sealed class EmbeddedFleet : IAsyncDisposable
                 var options = builder.AddFleetSilo();
                 var host = builder.Build();
                 hosts.Add(host);
+                if (i == 0)
+                {
+                    if (preloadClassifier is not null)
+                        ModelPreload.Start(host.Services, preloadClassifier);
+                    if (storageReady is not null)
+                        await storageReady.WaitAsync(cancellationToken);
+                }
                 await host.StartAsync(cancellationToken);
                 primary ??= options.SiloPort;
             }

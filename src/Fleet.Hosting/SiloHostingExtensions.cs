@@ -60,6 +60,7 @@ public static class SiloHostingExtensions
         builder.Services.AddFleetInference();
         builder.Services.AddFleetJobs();
         builder.Services.AddFleetWorker(builder.Configuration);
+        builder.Services.AddHostedService<SiloTuningLog>();
         return options;
     }
 }

@@ -25,6 +25,7 @@ public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         Assert.Equal(6, summary.GetProperty("succeeded").GetInt32());
         Assert.Equal(2, summary.GetProperty("shards").GetInt32());
         Assert.True(summary.GetProperty("seconds").GetDouble() > 0);
+        Assert.InRange(summary.GetProperty("startupSeconds").GetDouble(), 0.001, summary.GetProperty("seconds").GetDouble());
         Assert.Equal(6, File.ReadLines(Path.Combine(output, "cli-json", "part-000000.jsonl")).Count() + File.ReadLines(Path.Combine(output, "cli-json", "part-000001.jsonl")).Count());
 
         var verified = await FleetCli.RunAsync(folder, Storage, "verify", "cli-json", "--dataset", folder, "--out", output, "--json");
@@ -138,6 +139,22 @@ public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         Assert.False(Directory.Exists(Path.Combine(cwd, ".fleet")));
     }
 
+    [Theory]
+    [InlineData("/no/such/dataset", "does not exist")]
+    [InlineData("sample:no-such-sample", "no-such-sample")]
+    public async Task A_missing_local_dataset_is_refused_before_any_cluster_starts(string dataset, string reason)
+    {
+        var cwd = TestPaths.NewTempFolder("cli-cwd");
+
+        // No storage configured: had the check waited for the job's admission, Azurite would have started under ./.fleet.
+        var result = await FleetCli.RunAsync(cwd, null, "run", dataset, "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("job rejected: dataset:", result.StandardError);
+        Assert.Contains(reason, result.StandardError);
+        Assert.False(Directory.Exists(Path.Combine(cwd, ".fleet")));
+    }
+
     [Fact]
     public async Task Without_storage_it_starts_azurite_under_dot_fleet_and_the_same_job_id_resumes()
     {
@@ -148,6 +165,9 @@ public sealed class CliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         var first = await FleetCli.RunAsync(cwd, env, "run", folder, "--out", "out", "--job", "again", "--shard-size", "2");
         Assert.True(first.ExitCode == 0, first.StandardError + first.StandardOutput);
         Assert.True(Directory.Exists(Path.Combine(cwd, ".fleet", "azurite")));
+        // The stderr header names the settings chosen for this machine.
+        Assert.Contains($"fleet: {Environment.ProcessorCount} cores: ", first.StandardError);
+        Assert.Contains("intra-op thread", first.StandardError);
         var part = Path.Combine(cwd, "out", "again", "part-000000.jsonl");
         var written = File.GetLastWriteTimeUtc(part);
 

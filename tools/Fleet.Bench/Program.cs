@@ -17,9 +17,12 @@ root.Options.Add(classifier);
 foreach (var option in root.Options)
     option.Recursive = true;
 
-root.Subcommands.Add(Scenario("pipeline", "Engine vs bare pipeline vs naive loop, labels only and with captions",
-    [Images(1000), NoCaptions()],
-    (p, ct) => PipelineScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--images"), !p.GetValue<bool>("--no-captions"), ct)));
+root.Subcommands.Add(Scenario("pipeline", "Fleet (in-process engine and the whole `fleet run` process) vs the plain reference pipeline, same photos, same run",
+    [Images(5000), NoCaptions(), new Option<bool>("--no-whole-process") { Description = "Skip the child `fleet run` per run" }],
+    (p, ct) => PipelineScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--images"), !p.GetValue<bool>("--no-captions"), !p.GetValue<bool>("--no-whole-process"), ct)));
+root.Subcommands.Add(Scenario("reference", "The plain reference pipeline alone (a whole process to time next to `fleet run`)",
+    [Images(5000), new Option<string?>("--folder") { Description = "Images to label (default: the sample photos repeated to --images)" }],
+    (p, _) => ReferenceScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--images"), p.GetValue<string?>("--folder"))));
 root.Subcommands.Add(Scenario("generate", "Caption-model tokens/s at batch 1 and 16, KV cache on and off",
     [new Option<int>("--new-tokens") { Description = "Tokens generated per prompt", DefaultValueFactory = _ => 24 },
      new Option<int[]>("--batches") { Description = "Prompts per batch (KV cache off is measured up to 16)", DefaultValueFactory = _ => [1, 16], AllowMultipleArgumentsPerToken = true }],

@@ -29,6 +29,8 @@ public static class RunCommand
             if (request.Problems(id) is { Count: > 0 } problems)
                 return Fail(ExitCodes.Rejected, $"job rejected: {string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}"))}");
             var configuration = CliConfiguration.Build(parse.GetValue(storage));
+            if (await LocalDatasetCheck.ProblemAsync(request.ToSpec().Dataset, configuration, cancellationToken) is { } missing)
+                return Fail(ExitCodes.Rejected, $"job rejected: dataset: {missing}");
             return await RunAsync(request.ToSpec(), id, configuration["Fleet:Storage:ConnectionString"], configuration["Fleet:Development:ToolsRoot"],
                 parse.GetValue(silos), parse.GetValue(json), cancellationToken);
         });
@@ -42,7 +44,8 @@ public static class RunCommand
         DevelopmentStorage storage;
         try
         {
-            storage = await DevelopmentStorage.StartAsync(storageConnection, Path.Combine(work, "azurite"), toolsRoot, cancellationToken);
+            // Azurite starts in the background: the silo is built and the job's classifier loads while node starts.
+            storage = DevelopmentStorage.Begin(storageConnection, Path.Combine(work, "azurite"), toolsRoot, cancellationToken);
         }
         catch (AzuriteNotAvailableException e)
         {
@@ -51,10 +54,22 @@ public static class RunCommand
 
         await using (storage)
         {
-            await using var fleet = await EmbeddedFleet.StartAsync(storage.ConnectionString, silos, settings: null,
-                logFile: Path.Combine(work, "logs", "fleet-.log"), cancellationToken);
+            EmbeddedFleet fleet;
+            try
+            {
+                fleet = await EmbeddedFleet.StartAsync(storage.ConnectionString, silos, settings: null,
+                    logFile: Path.Combine(work, "logs", "fleet-.log"), cancellationToken, storage.Ready, preloadClassifier: spec.Classifier);
+            }
+            catch (AzuriteNotAvailableException e)
+            {
+                return Fail(ExitCodes.Environment, e.Message);
+            }
+            await using var running = fleet;
+            if (!json)
+                Console.Error.WriteLine($"fleet: {fleet.Tuning}");
             var job = fleet.Client.GetGrain<IJobGrain>(jobId);
             var submitted = await job.Submit(spec);
+            var startup = clock.Elapsed.TotalSeconds;
             if (!submitted.Accepted)
                 return Fail(ExitCodes.Rejected, $"job rejected: {submitted.Status.Reason}");
             if (!json)
@@ -70,7 +85,7 @@ public static class RunCommand
                 return Fail(ExitCodes.Interrupted, $"interrupted; committed shards are kept. Resume with: fleet run {spec.Dataset} --out {spec.Output} --job {jobId}");
             }
 
-            var summary = RunSummary.From(final, RunSummary.RowsLocation(spec.Output, jobId), clock.Elapsed.TotalSeconds);
+            var summary = RunSummary.From(final, RunSummary.RowsLocation(spec.Output, jobId), clock.Elapsed.TotalSeconds, startup);
             Console.WriteLine(json ? summary.ToJson() : summary.ToText());
             return final.State == JobState.Succeeded ? ExitCodes.Ok : ExitCodes.JobFailed;
         }

@@ -16,11 +16,16 @@ public sealed record RunSummary
     public int Shards { get; init; }
     public double Seconds { get; init; }
     public double ImagesPerSecond { get; init; }
+
+    /// <summary>Seconds from the command's start until the job was submitted: storage, silo, model load begun.</summary>
+    public double? StartupSeconds { get; init; }
+
     public required string Output { get; init; }
     public string? Reason { get; init; }
 
-    public static RunSummary From(JobStatus status, string output, double seconds) => new()
+    public static RunSummary From(JobStatus status, string output, double seconds, double? startupSeconds = null) => new()
     {
+        StartupSeconds = startupSeconds is { } startup ? Math.Round(startup, 2) : null,
         JobId = status.JobId,
         State = status.State.ToString().ToLowerInvariant(),
         Images = status.ImagesTotal,
@@ -49,5 +54,5 @@ public sealed record RunSummary
 
     public string ToText() =>
         $"job {JobId} {State}: {Succeeded} labeled, {Failed} failed of {Images} images in {Shards} shards, " +
-        $"{Seconds:0.0} s ({ImagesPerSecond:0.0} img/s)\nrows: {Output}" + (Reason is null ? "" : $"\nreason: {Reason}");
+        $"{Seconds:0.0} s ({ImagesPerSecond:0.0} img/s{(StartupSeconds is { } startup ? $", start-up {startup:0.0} s" : "")})\nrows: {Output}" + (Reason is null ? "" : $"\nreason: {Reason}");
 }

@@ -11,26 +11,41 @@ namespace Fleet.Inference.Imaging;
 public sealed class ImagePreprocessor
 {
     /// <summary>
-    /// Trilinear (linear + linear mipmaps). Measured against Mitchell cubic on imagenet-sample-100 with
-    /// mobilenetv2-12-int8 it gave the same or better top-1 and does not alias on large downscales.
+    /// Bilinear, no mipmaps: what every resize gets that shrinks by at most <see cref="BilinearMaxDownscale"/>, which is
+    /// every JPEG (decoded at the libjpeg scale just above the target). Building and sampling the mip chain was the
+    /// largest single item of a steady `fleet run` profile (Skia's gather and filter stages, ~22 % of CPU samples);
+    /// without it Fleet's steady rate went from 0.72x to 1.08x the reference pipeline's (docs/benchmarks.md), and
+    /// top-1 on the 100 sample photos from 0.82 to 0.81 (the reference pipeline, bilinear too, gets 0.81).
     /// </summary>
-    public static readonly SKSamplingOptions DefaultSampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+    public static readonly SKSamplingOptions DefaultSampling = new(SKFilterMode.Linear, SKMipmapMode.None);
+
+    /// <summary>
+    /// Trilinear (linear + linear mipmaps), for the rare resize that shrinks more than <see cref="BilinearMaxDownscale"/>
+    /// (a large PNG, WebP or GIF, which have no scaled decode): plain bilinear would alias there.
+    /// </summary>
+    public static readonly SKSamplingOptions LargeDownscaleSampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+
+    /// <summary>Up to this shrink factor a bilinear tap still covers every source pixel, so nothing aliases.</summary>
+    public const double BilinearMaxDownscale = 2.0;
 
     private const int BytesPerPixel = 4;
 
     // Per tensor plane, the normalised value of each byte: exact formula, no per-pixel arithmetic.
     private readonly float[] _normalised;
-    private readonly SKSamplingOptions _sampling;
+    private readonly SKSamplingOptions? _sampling;
 
     /// <summary>Source pixels kept beyond the crop window when the crop is cut out before the resize (the filter's reach).</summary>
     private const int CropMargin = 2;
 
     public ImagePreprocessor(PreprocessingSpec spec, ImageLimits? limits = null)
-        : this(spec, DefaultSampling, limits)
+        : this(spec, sampling: null, limits)
     {
     }
 
-    internal ImagePreprocessor(PreprocessingSpec spec, SKSamplingOptions sampling, ImageLimits? limits = null)
+    /// <param name="spec">The catalog's preprocessing.</param>
+    /// <param name="sampling">One filter for every resize; null chooses per image (<see cref="SamplingFor"/>).</param>
+    /// <param name="limits">The largest image decoded.</param>
+    internal ImagePreprocessor(PreprocessingSpec spec, SKSamplingOptions? sampling, ImageLimits? limits = null)
     {
         spec.Validate("(preprocessor)");
         Spec = spec;
@@ -60,6 +75,10 @@ public sealed class ImagePreprocessor
     public long[] BatchShape(int count) => Spec.TakesBytes
         ? [count, Spec.CropSize, Spec.CropSize, 3]
         : [count, 3, Spec.CropSize, Spec.CropSize];
+
+    /// <summary>The filter for a resize from <paramref name="sourceWidth"/> to <paramref name="targetWidth"/> (same factor both ways).</summary>
+    public static SKSamplingOptions SamplingFor(int sourceWidth, int targetWidth) =>
+        sourceWidth > BilinearMaxDownscale * targetWidth ? LargeDownscaleSampling : DefaultSampling;
 
     /// <summary>torchvision's Resize(int): the shorter side becomes exactly <paramref name="shorterSide"/>, the longer int(N * long / short).</summary>
     public static SKSizeI ResizedSize(int width, int height, int shorterSide)
@@ -139,7 +158,7 @@ public sealed class ImagePreprocessor
 
             if ((long)size.Width * size.Height <= 4L * Spec.ResizeShorterSide * Spec.ResizeShorterSide)
             {
-                var resized = source.Resize(source.Info.WithSize(size.Width, size.Height), _sampling)
+                var resized = source.Resize(source.Info.WithSize(size.Width, size.Height), _sampling ?? SamplingFor(source.Width, size.Width))
                     ?? throw new InvalidOperationException($"Skia could not resize {source.Width}x{source.Height} to {size.Width}x{size.Height}.");
                 return new ResizedCrop(resized, CropOrigin(size.Width, size.Height, Spec.CropSize), converted, resized);
             }
@@ -176,7 +195,7 @@ public sealed class ImagePreprocessor
             throw new InvalidOperationException($"Skia could not cut {left},{top}-{right},{bottom} out of {source.Width}x{source.Height}.");
         var width = Math.Max(crop, (int)Math.Round((right - left) * scaleX));
         var height = Math.Max(crop, (int)Math.Round((bottom - top) * scaleY));
-        var resized = window.Resize(window.Info.WithSize(width, height), _sampling)
+        var resized = window.Resize(window.Info.WithSize(width, height), _sampling ?? SamplingFor(window.Width, width))
             ?? throw new InvalidOperationException($"Skia could not resize {window.Width}x{window.Height} to {width}x{height}.");
         origin = new SKPointI(
             Math.Clamp(full.X - (int)Math.Round(left * scaleX), 0, width - crop),

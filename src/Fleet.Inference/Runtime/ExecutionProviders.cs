@@ -94,10 +94,7 @@ public static class ExecutionProviders
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
-        if (options.IntraOpThreads > 0)
-        {
-            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
-        }
+        sessionOptions.IntraOpNumThreads = options.EffectiveIntraOpThreads;
 
         // Per-node times (kernels, memcpy nodes) to find where a batch's time goes; see docs/benchmarks.md.
         if (!string.IsNullOrEmpty(options.ProfilePrefix))

@@ -10,7 +10,7 @@ public sealed record InferenceOptions
     /// <summary>The CUDA device ordinal when running on a GPU.</summary>
     public int DeviceId { get; set; }
 
-    /// <summary>ONNX Runtime intra-op threads; 0 keeps its default (one per physical core).</summary>
+    /// <summary>ONNX Runtime intra-op threads per model run; 0 = from the core count (<see cref="DefaultIntraOpThreads"/>).</summary>
     public int IntraOpThreads { get; set; }
 
     /// <summary>
@@ -22,7 +22,10 @@ public sealed record InferenceOptions
     /// <summary>The graph optimisation level (ONNX Runtime's names: ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_ALL).</summary>
     public string GraphOptimization { get; set; } = "ORT_ENABLE_ALL";
 
-    /// <summary>Images (or caption prompts) per <c>Run</c> call.</summary>
+    /// <summary>
+    /// Images (or caption prompts) per <c>Run</c> call. 16, not the reference pipeline's 32: on 2 cores 32 cost 2 % more
+    /// CPU and raised `fleet run`'s peak from ~380 to ~540 MB for the same wall time (docs/benchmarks.md).
+    /// </summary>
     public int BatchSize { get; set; } = 16;
 
     /// <summary>The classifier's catalog name; null means the catalog's default classifier.</summary>
@@ -42,6 +45,19 @@ public sealed record InferenceOptions
     /// (per-node kernel and copy times; written when the session closes). Off by default: it slows every run.
     /// </summary>
     public string? ProfilePrefix { get; set; }
+
+    /// <summary>The intra-op threads in force: <see cref="IntraOpThreads"/>, else <see cref="DefaultIntraOpThreads"/> of this machine.</summary>
+    public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : DefaultIntraOpThreads(Environment.ProcessorCount);
+
+    /// <summary>
+    /// One thread up to 4 cores, else one per core (ONNX Runtime's own default, written out so the value in force is
+    /// the one logged). On 2 cores the shards in flight already run the model concurrently and decoding fills every
+    /// core, so a second thread per run only adds hand-offs: whole `fleet run` over 2,000 photos, A/B pairs on a quiet
+    /// machine, 1 thread took 0.95x the CPU and 0.97x the wall time of 2 (docs/benchmarks.md; under other processes'
+    /// load 2 threads won the wall time by taking a bigger share of the cores, at the same CPU). Many cores keep the
+    /// default the 16-core GPU host was measured with (1,104 img/s steady, docs/benchmarks.md) until measured otherwise.
+    /// </summary>
+    public static int DefaultIntraOpThreads(int cores) => cores <= 4 ? 1 : cores;
 
     /// <summary>The largest image decoded (bound from <c>Fleet:Limits</c>, not from this section).</summary>
     public Imaging.ImageLimits Limits { get; set; } = new();

@@ -21,5 +21,8 @@ public sealed record WorkerOptions
     /// <summary>False turns this silo's worker off (an API-only or control-plane silo).</summary>
     public bool Enabled { get; set; } = true;
 
-    public int EffectiveCapacity => Capacity > 0 ? Capacity : Math.Max(2, Environment.ProcessorCount / 2);
+    public int EffectiveCapacity => Capacity > 0 ? Capacity : DefaultCapacity(Environment.ProcessorCount);
+
+    /// <summary>Half the cores, at least 2 (see <see cref="Capacity"/>).</summary>
+    public static int DefaultCapacity(int cores) => Math.Max(2, cores / 2);
 }

@@ -133,6 +133,14 @@ public sealed class ImagePreprocessorTests
     public void Resize_keeps_the_aspect_like_torchvision(int width, int height, int expectedWidth, int expectedHeight) =>
         Assert.Equal(new SKSizeI(expectedWidth, expectedHeight), ImagePreprocessor.ResizedSize(width, height, 256));
 
+    [Theory]
+    [InlineData(341, 341, false)]
+    [InlineData(512, 256, false)]
+    [InlineData(513, 256, true)]
+    [InlineData(4000, 341, true)]
+    public void Mipmaps_only_for_a_resize_that_shrinks_more_than_twice(int sourceWidth, int targetWidth, bool mipmaps) =>
+        Assert.Equal(mipmaps ? SKMipmapMode.Linear : SKMipmapMode.None, ImagePreprocessor.SamplingFor(sourceWidth, targetWidth).Mipmap);
+
     [Fact]
     public void Catalog_spec_crops_224_from_a_typical_photo()
     {

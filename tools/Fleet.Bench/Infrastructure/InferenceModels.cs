@@ -45,6 +45,10 @@ internal sealed class InferenceModels : IDisposable
         return new InferenceModels(services, classifier, captioner);
     }
 
+    /// <summary>The classifier's model file as the resolver finds it (repo, cache, mirror), for the reference pipeline.</summary>
+    public async Task<string> ResolveClassifierPathAsync() =>
+        await _services.GetRequiredService<Fleet.Models.ModelResolver>().ResolveAsync(Classifier.Model);
+
     /// <summary>Captions for classified images, prompted like the engine does (the top labels).</summary>
     public IReadOnlyList<string> Caption(IEnumerable<ImageClassification> classified) =>
         Captioner!.Generate(
