@@ -39,6 +39,12 @@ param siloCount int = 2
 @minLength(16)
 param apiKey string
 
+@description('Microsoft Entra ID tenant whose bearer tokens the API accepts beside the key (FLEET_ENTRA_TENANT_ID); empty: key only.')
+param entraTenantId string = ''
+
+@description('The API app registration\'s client id or api:// URI, the audience tokens must name (FLEET_ENTRA_AUDIENCE); empty: key only.')
+param entraAudience string = ''
+
 @description('Silo image azd built (SERVICE_SILO_IMAGE_NAME); empty before the first deploy.')
 param siloImage string = ''
 
@@ -196,6 +202,8 @@ module api 'app/api.bicep' = {
     blobEndpoint: storage.outputs.blobEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     apiKey: apiKey
+    entraTenantId: entraTenantId
+    entraAudience: entraAudience
   }
 }
 

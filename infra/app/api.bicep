@@ -36,6 +36,12 @@ param tableEndpoint string
 @minLength(16)
 param apiKey string
 
+@description('Microsoft Entra ID tenant whose bearer tokens the API accepts beside the key; empty: key only.')
+param entraTenantId string = ''
+
+@description('The API app registration\'s client id or api:// URI that tokens must name as audience; empty: key only.')
+param entraAudience string = ''
+
 var deployed = !empty(apiImage)
 var image = deployed ? apiImage : 'mcr.microsoft.com/k8se/quickstart:latest'
 // ASP.NET Core images listen on 8080.
@@ -92,6 +98,9 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Fleet__Storage__TableServiceUri', value: tableEndpoint }
             { name: 'Fleet__Storage__ManagedIdentityClientId', value: identityClientId }
             { name: 'AZURE_CLIENT_ID', value: identityClientId }
+            // Entra ID sign-in beside the key, on only when both are non-empty (EntraIdOptions.Enabled).
+            { name: 'Fleet__Api__EntraId__TenantId', value: entraTenantId }
+            { name: 'Fleet__Api__EntraId__Audience', value: entraAudience }
           ]
           probes: [
             {

@@ -107,9 +107,10 @@ public sealed partial class AzureYamlTests(CompiledTemplate compiled) : IClassFi
         var outputs = compiled.Template["outputs"]!.AsObject().Select(o => o.Key).ToHashSet();
         var images = Services().Keys.Select(ImageVariable).ToHashSet();
         var hook = Root()["hooks"]["preprovision"].ToString();
-        foreach (var (variable, _) in Variables(module + ".parameters.json"))
+        foreach (var (variable, hasDefault) in Variables(module + ".parameters.json"))
         {
-            var known = AzdSets.Contains(variable) || outputs.Contains(variable) || images.Contains(variable)
+            // An optional setting the user may `azd env set` (Entra ID sign-in) reads with a default, as in main.parameters.json.
+            var known = AzdSets.Contains(variable) || outputs.Contains(variable) || images.Contains(variable) || hasDefault
                         || hook.Contains($"azd env set {variable}", StringComparison.Ordinal);
             Assert.True(known, $"{module}.parameters.json reads ${{{variable}}}, which neither azd nor main.bicep's outputs set");
         }
