@@ -204,6 +204,8 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
             // its lease (a shard makes ~9 storage calls, each failing half the time).
             ["Fleet:Jobs:LeaseDuration"] = "00:00:01",
             ["Fleet:Jobs:MaxShardAttempts"] = "1000",
+            // This silo is alive but never renews: its expired leases are not lost workers, so no poison hunt here.
+            ["Fleet:Jobs:IsolateAfter"] = "1000",
             ["Fleet:Worker:RenewInterval"] = "01:00:00",
             ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0.5",
             ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:01",
