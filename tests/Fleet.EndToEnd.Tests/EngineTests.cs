@@ -9,6 +9,7 @@ using Fleet.Storage.Results;
 using Fleet.Storage.Samples;
 using Fleet.Storage.Verification;
 using Fleet.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Fleet.EndToEnd.Tests;
@@ -232,6 +233,25 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         Assert.True(injected.Total > 0, "the slow silo injected no faults");
         Assert.True(abandoned.Total > 0, "no lease expired under its holder, so the test proved nothing");
         output.WriteLine($"{abandoned.Total} shard attempts were abandoned after losing their lease ({injected.Total} faults injected on the slow silo)");
+    }
+
+    [Fact]
+    public async Task An_isolated_shard_runs_image_by_image_through_the_real_model_and_skips_its_poisoned_image()
+    {
+        var dataset = SamplePhotos.Folder(4);
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 1, new Dictionary<string, string?> { ["Fleet:Worker:Enabled"] = "false" });
+        await cluster.SubmitAsync("isolated", new JobSpec { Dataset = dataset, Output = BlobOutput(), ShardSize = 4, MaxFailedFraction = 0.5 });
+        await cluster.WaitAsync("isolated", Timeout, s => s.PlanningComplete);
+        var lease = (await cluster.Client.GetGrain<IShardLeaseGrain>("isolated").LeaseShard("test"))! with { Isolate = true, Poisoned = [1] };
+        var processor = cluster.Silos[0].Services.GetRequiredService<Fleet.Worker.Labeling.ShardProcessor>();
+        var named = new List<int>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var processed = await processor.RunAsync(lease, item => { named.Add(item); return Task.FromResult(true); }, cts.Token);
+
+        Assert.Equal([0, 2, 3], named);
+        Assert.Equal(new ShardReport(3, 1), processed.Report);
+        await processed.Staged.DiscardAsync(CancellationToken.None);
     }
 
     [Fact]
