@@ -17,6 +17,7 @@ namespace Fleet.Api.Tests;
 /// loopback address (127.0.0.2, 127.0.0.3). They must form one cluster through those advertised endpoints, and an
 /// Orleans client that finds gateways through the same table (the API) must see both gateways and reach each.
 /// </summary>
+[Collection(SerialPortsCollection.Name)]
 public sealed class DeployedSiloEndpointTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const string ClusterId = "deploy-endpoints";
