@@ -174,9 +174,10 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         using var injected = new FleetCounter("fleet.storage.faults.injected");
         await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 3, new Dictionary<string, string?>
         {
-            ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0.2",
+            // ~100 reads and ~30 writes at 0.3: about 40 faults expected; fewer than 10 is far outside chance.
+            ["Fleet:Storage:Resilience:ChaosFaultRate"] = "0.3",
             ["Fleet:Storage:Resilience:BaseDelay"] = "00:00:00.010",
-            ["Fleet:Storage:Resilience:MaxRetryAttempts"] = "8",
+            ["Fleet:Storage:Resilience:MaxRetryAttempts"] = "10",
         });
 
         await cluster.SubmitAsync("chaos", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 10 });
@@ -185,7 +186,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         Assert.Equal(JobState.Succeeded, status.State);
         Assert.Equal(0, status.ImagesFailed);
         AssertExactlyOnce(await VerifyAsync(dataset, outputUri, "chaos"), 100);
-        Assert.True(injected.Total >= 20, $"only {injected.Total} faults were injected");
+        Assert.True(injected.Total >= 10, $"only {injected.Total} faults were injected");
         output.WriteLine($"{injected.Total} storage faults injected and retried");
     }
 
