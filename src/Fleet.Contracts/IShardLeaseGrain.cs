@@ -19,7 +19,10 @@ internal interface IShardLeaseGrain : IGrainWithStringKey
     /// <summary>Records a committed shard; ignored (false) unless this lease was granted the commit.</summary>
     Task<bool> ReportShard(LeaseToken lease, ShardReport report);
 
-    /// <summary>An isolated lease's worker is about to process the image at <paramref name="item"/>; false means stop (lease lost).</summary>
+    /// <summary>
+    /// An isolated lease's worker is about to process the image at <paramref name="item"/> (<see cref="ShardLease.PastLastImage"/>:
+    /// it has finished its last one); false means stop (lease lost).
+    /// </summary>
     Task<bool> RecordProgress(LeaseToken lease, int item);
 
     /// <summary>The worker could not run the shard (e.g. output not writable): it goes back to the queue at once; too many attempts fail the job.</summary>

@@ -30,6 +30,7 @@ public sealed class JobGrain(
     ResultStoreFactory results,
     IOptions<JobRunOptions> runOptions,
     JobClock clock,
+    IClusterMembershipService membership,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IShardLeaseGrain, IRemindable, IDisposable
 {
     private const string KeepAliveReminder = "keep-alive";
@@ -55,9 +56,10 @@ public sealed class JobGrain(
         if (Job.IsActive)
         {
             logger.LogInformation("Job {JobId} re-activated: {Done}/{Shards} shards done, carrying on", JobId, Job.ShardsDone, Job.ShardCount);
-            // An isolated shard with an image in flight lost its worker with this grain (the silo died with both).
-            foreach (var (shard, isolation) in Job.Isolated.Where(i => i.Value.InFlight is not null))
-                Job.LeaseLost(shard, Options);
+            // Every lease died with the old activation. Its worker may have died with it (one silo crash took both) or
+            // live elsewhere: each is a pending loss, cleared when its worker calls again, counted if it stays silent.
+            foreach (var (lease, held) in Job.Leases.Held.ToArray())
+                Job.LeaseLost(held.Shard, lease, held.Worker, ChargeTime());
             Start();
         }
         return Task.CompletedTask;
@@ -124,9 +126,12 @@ public sealed class JobGrain(
     {
         if (!Job.IsActive || _finishing || await CountLostLeasesAsync())
             return null;
-        var lease = _protocol.Lease(workerId, Job.PlanningComplete);
+        var lease = _protocol.Lease(workerId, Job.PlanningComplete, Job.Leases.AwaitsVerdict);
         if (lease is null)
             return null;
+        // Persisted before the worker has it: if this grain dies, its next activation knows the lease was out.
+        Job.Leases.Granted(lease.Id, lease.Shard, workerId);
+        await _checkpoints.WriteAsync();
         var isolation = Job.Isolated.GetValueOrDefault(lease.Shard);
         return new ShardLease
         {
@@ -144,25 +149,25 @@ public sealed class JobGrain(
     public async Task<bool> RecordProgress(LeaseToken lease, int item)
     {
         if (!Job.IsActive || Job.IsShardDone(lease.Shard) || !Job.Isolated.TryGetValue(lease.Shard, out var isolation) || !_protocol.Renew(lease))
-            return false;
+            return Refused(lease);
         // Persisted before the worker touches the image: if the worker dies (and this grain with it), the image is known.
-        isolation.InFlight = item;
+        isolation.Started(lease.LeaseId, item == ShardLease.PastLastImage ? null : item);
         await _checkpoints.WriteAsync();
         return true;
     }
 
     public Task<bool> RenewLease(LeaseToken lease) =>
-        Task.FromResult(Job.IsActive && !Job.IsShardDone(lease.Shard) && _protocol.Renew(lease));
+        Task.FromResult((Job.IsActive && !Job.IsShardDone(lease.Shard) && _protocol.Renew(lease)) || Refused(lease));
 
     public Task<bool> BeginCommit(LeaseToken lease) =>
-        Task.FromResult(Job.IsActive && !Job.IsShardDone(lease.Shard) && _protocol.BeginCommit(lease));
+        Task.FromResult((Job.IsActive && !Job.IsShardDone(lease.Shard) && _protocol.BeginCommit(lease)) || Refused(lease));
 
     public async Task<bool> ReportShard(LeaseToken lease, ShardReport report)
     {
         if (!Job.IsActive || Job.IsShardDone(lease.Shard) || !_protocol.Complete(lease))
         {
             logger.LogInformation("Job {JobId} ignored a report for shard {Shard} from a superseded lease", JobId, lease.Shard);
-            return false;
+            return Refused(lease);
         }
         Job.MarkShardDone(lease.Shard, report);
         _rate.Add(report.Succeeded + report.Failed);
@@ -178,7 +183,11 @@ public sealed class JobGrain(
     public async Task AbandonShard(LeaseToken lease, string reason)
     {
         if (!Job.IsActive || !_protocol.Abandon(lease))
+        {
+            Refused(lease);
             return;
+        }
+        Job.Leases.Ended(lease.LeaseId);
         var attempts = Job.AttemptFailed(lease.Shard);
         _checkpoints.Dirty = true;
         reason = SecretRedactor.Text(reason);
@@ -188,27 +197,60 @@ public sealed class JobGrain(
     }
 
     /// <summary>
-    /// Counts each expired lease as a lost worker (a crash or a hang): an attempt, isolation for a shard that keeps losing
-    /// workers, a crash charged to the image an isolated worker had in flight. True when that failed the job.
+    /// A call under a lease that is no longer valid: always false. Its holder is alive, so the lease was not lost with
+    /// a worker (a slow worker, a pause, a partition, this grain's re-activation: no crash, no poison).
+    /// </summary>
+    private bool Refused(LeaseToken lease)
+    {
+        if (Job.Leases.Answered(lease.LeaseId))
+        {
+            _checkpoints.Dirty = true;
+            logger.LogInformation("Job {JobId} shard {Shard}: the holder of a lost lease answered; it is not counted as a lost worker", JobId, lease.Shard);
+        }
+        return false;
+    }
+
+    /// <summary>Workers (silo addresses) the cluster's membership has declared dead: their lost leases need no more waiting.</summary>
+    private Func<string, bool> DeadWorkers()
+    {
+        var dead = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Dead)
+            .Select(m => m.SiloAddress.ToString())
+            .ToHashSet(StringComparer.Ordinal);
+        return dead.Contains;
+    }
+
+    /// <summary>A lease lost with an activation is counted when its holder has been silent a lease more: a live worker renews three times per lease.</summary>
+    private DateTimeOffset ChargeTime() => clock.Time.GetUtcNow() + Options.LeaseDuration;
+
+    /// <summary>
+    /// Expired leases become pending losses; those whose holders stayed silent count as lost workers (a crash or a
+    /// partition): an attempt, isolation for a shard that keeps losing workers, a crash charged to the image an
+    /// isolated worker had in flight. True when that failed the job.
     /// </summary>
     private async Task<bool> CountLostLeasesAsync()
     {
-        var expired = _protocol.TakeExpired();
-        if (expired.Count == 0)
-            return false;
-        foreach (var lease in expired.Where(l => !Job.IsShardDone(l.Shard)))
+        var expired = _protocol.TakeExpired().Where(l => !Job.IsShardDone(l.Shard)).ToList();
+        // Counted once its holder has been silent a lease past the expiry: a live one renews three times per lease.
+        foreach (var lease in expired)
         {
-            var wasIsolated = Job.Isolated.ContainsKey(lease.Shard);
-            Job.LeaseLost(lease.Shard, Options);
-            logger.LogWarning("Job {JobId} shard {Shard}: the lease of {Worker} expired (worker lost){Isolation}", JobId, lease.Shard, lease.Worker,
-                wasIsolated ? "" : Job.Isolated.ContainsKey(lease.Shard) ? "; the shard now runs one image at a time" : "");
-            if (Job.AttemptsExhausted(lease.Shard, Options))
+            Job.LeaseLost(lease.Shard, lease.Id, lease.Worker, lease.ExpiresAt + Options.LeaseDuration);
+            logger.LogInformation("Job {JobId} shard {Shard}: the lease of {Worker} expired; the shard goes to another worker", JobId, lease.Shard, lease.Worker);
+        }
+        var lost = Job.Leases.Pending.Count == 0 ? [] : Job.CountSilentLosses(clock.Time.GetUtcNow(), DeadWorkers(), Options);
+        foreach (var loss in lost)
+        {
+            logger.LogWarning("Job {JobId} shard {Shard}: a worker was lost{Blame}{Isolation}", JobId, loss.Shard,
+                loss.Item is { } item ? $" with image {item} in flight" : "",
+                Job.Isolated.ContainsKey(loss.Shard) && !loss.Isolated ? "; the shard now runs one image at a time" : "");
+            if (Job.AttemptsExhausted(loss.Shard, Options))
             {
-                await StopAsync(JobState.Failed, $"shard {lease.Shard} lost {Job.Attempts.GetValueOrDefault(lease.Shard)} workers");
+                await StopAsync(JobState.Failed, $"shard {loss.Shard} lost {Job.Attempts.GetValueOrDefault(loss.Shard)} workers");
                 return true;
             }
         }
-        await _checkpoints.WriteAsync();
+        if (expired.Count > 0 || lost.Count > 0)
+            await _checkpoints.WriteAsync();
         return false;
     }
 
@@ -345,6 +387,7 @@ public sealed class JobGrain(
     {
         _planning?.Cancel();
         _protocol.Clear();
+        Job.Leases.Clear();
         _rate.Stop();
         Job.State = final;
         Job.Reason = reason;

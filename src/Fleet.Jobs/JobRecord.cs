@@ -6,7 +6,8 @@ namespace Fleet.Jobs;
 
 /// <summary>
 /// What a job persists: its spec, the planning checkpoint, a bitmap of committed shards and counters — compact
-/// whatever the number of images, so a checkpoint after every commit stays cheap. Leases are not persisted.
+/// whatever the number of images, so a checkpoint after every commit stays cheap. Of the leases, only which are out
+/// (and which were lost) is persisted, so that losses are counted across re-activations.
 /// </summary>
 [GenerateSerializer, Alias("fleet.JobRecord")]
 public sealed class JobRecord
@@ -36,21 +37,35 @@ public sealed class JobRecord
     /// <summary>Shards that run one image at a time to find an image that stops workers (<see cref="ShardIsolation"/>).</summary>
     [Id(16)] public Dictionary<int, ShardIsolation> Isolated { get; set; } = [];
 
+    /// <summary>Leases out and leases lost without their workers (<see cref="LeaseLedger"/>).</summary>
+    [Id(17)] public LeaseLedger Leases { get; set; } = new();
+
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
     /// <summary>
-    /// A lease on <paramref name="shard"/> expired: its worker died or hung. An isolated shard charges the image in flight;
-    /// any other counts an attempt and, at <see cref="JobRunOptions.IsolateAfter"/>, becomes isolated.
+    /// A lease on <paramref name="shard"/> ended without its worker (it expired, or died with an earlier activation): a
+    /// pending loss, counted at <paramref name="chargeAt"/> unless its holder calls again first.
     /// </summary>
-    public void LeaseLost(int shard, JobRunOptions options)
+    public void LeaseLost(int shard, Guid lease, string worker, DateTimeOffset chargeAt) =>
+        Leases.Lost(lease, shard, worker, Isolated.GetValueOrDefault(shard), chargeAt);
+
+    /// <summary>
+    /// Counts the lost leases whose holders stayed silent until <paramref name="now"/> as lost workers: a crash charged to
+    /// the image an isolated worker had in flight; otherwise an attempt, and at <see cref="JobRunOptions.IsolateAfter"/>
+    /// the shard becomes isolated. <paramref name="isDead"/>: workers the cluster has declared dead (no need to wait).
+    /// Returns what was counted.
+    /// </summary>
+    public IReadOnlyList<PendingLoss> CountSilentLosses(DateTimeOffset now, Func<string, bool> isDead, JobRunOptions options)
     {
-        if (Isolated.TryGetValue(shard, out var isolation))
+        var silent = Leases.TakeSilent(now, isDead).Where(loss => !IsShardDone(loss.Shard)).ToList();
+        foreach (var loss in silent)
         {
-            isolation.WorkerLost(options.PoisonAfter);
-            return;
+            if (loss.Isolated && Isolated.TryGetValue(loss.Shard, out var isolation))
+                isolation.Charge(loss.Item, options.PoisonAfter);
+            else if (AttemptFailed(loss.Shard) >= options.IsolateAfter)
+                Isolated.TryAdd(loss.Shard, new ShardIsolation());
         }
-        if (AttemptFailed(shard) >= options.IsolateAfter)
-            Isolated[shard] = new ShardIsolation();
+        return silent;
     }
 
     /// <summary>Counts a failed attempt on <paramref name="shard"/>; returns the attempts so far.</summary>
@@ -78,6 +93,7 @@ public sealed class JobRecord
         ShardsDone++;
         Attempts.Remove(shard);
         Isolated.Remove(shard);
+        Leases.ShardDone(shard);
         ImagesSucceeded += report.Succeeded;
         ImagesFailed += report.Failed;
         if (report.Failed > 0)

@@ -20,8 +20,11 @@ public sealed class FleetCluster : IAsyncDisposable
     private readonly List<IHost> _silos = [];
     private IHost? _client;
 
-    public FleetCluster(AzuriteInstance azurite, string serviceId, string clusterId, IDictionary<string, string?>? settings = null)
+    private readonly Action<IServiceCollection>? _configureSilo;
+
+    public FleetCluster(AzuriteInstance azurite, string serviceId, string clusterId, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureSilo = null)
     {
+        _configureSilo = configureSilo;
         _azurite = azurite;
         ServiceId = serviceId;
         ClusterId = clusterId;
@@ -53,9 +56,11 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<FleetCluster> StartAsync(AzuriteInstance azurite, int silos, IDictionary<string, string?>? settings = null, string? serviceId = null)
+    /// <summary>A cluster of <paramref name="silos"/> silos and a client; <paramref name="configureSilo"/> changes the services of every silo it starts (e.g. a test labeler).</summary>
+    public static async Task<FleetCluster> StartAsync(AzuriteInstance azurite, int silos, IDictionary<string, string?>? settings = null, string? serviceId = null,
+        Action<IServiceCollection>? configureSilo = null)
     {
-        var cluster = new FleetCluster(azurite, serviceId ?? $"svc-{Guid.NewGuid():N}"[..16], $"cluster-{Guid.NewGuid():N}"[..20], settings);
+        var cluster = new FleetCluster(azurite, serviceId ?? $"svc-{Guid.NewGuid():N}"[..16], $"cluster-{Guid.NewGuid():N}"[..20], settings, configureSilo);
         for (var i = 0; i < silos; i++)
             await cluster.StartSiloAsync();
         await cluster.StartClientAsync();
@@ -89,6 +94,7 @@ public sealed class FleetCluster : IAsyncDisposable
             // A silo declared dead must not take the whole test process down with it (Orleans' default fails fast).
             services.AddSingleton<IFatalErrorHandler, LoggingFatalErrorHandler>();
             services.AddSingleton<ILoggerProvider>(Logs);
+            _configureSilo?.Invoke(services);
         });
         await host.StartAsync();
         _silos.Add(host);

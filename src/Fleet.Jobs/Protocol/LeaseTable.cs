@@ -38,18 +38,24 @@ public sealed class LeaseTable(TimeProvider time)
         _leases.Clear();
     }
 
-    /// <summary>A lease on the oldest waiting shard; else, when nothing waits and <paramref name="allowSpeculation"/>, a second lease on a straggler.</summary>
-    public ActiveLease? TryLease(string worker, TimeSpan duration, TimeSpan speculateAfter, bool allowSpeculation)
+    /// <summary>
+    /// A lease on the oldest waiting shard that <paramref name="held"/> does not hold back; else, when nothing waits and
+    /// <paramref name="allowSpeculation"/>, a second lease on a straggler.
+    /// </summary>
+    public ActiveLease? TryLease(string worker, TimeSpan duration, TimeSpan speculateAfter, bool allowSpeculation, Func<int, bool>? held = null)
     {
         ExpireLeases();
         var now = time.GetUtcNow();
-        if (_pending.First is { } next)
+        var next = _pending.First;
+        while (next is not null && held?.Invoke(next.Value) == true)
+            next = next.Next;
+        if (next is not null)
         {
-            _pending.RemoveFirst();
+            _pending.Remove(next);
             _queued.Remove(next.Value);
             return Add(new ActiveLease(Guid.NewGuid(), next.Value, worker, now, now + duration, speculative: false));
         }
-        if (!allowSpeculation)
+        if (_pending.Count > 0 || !allowSpeculation)
             return null;
 
         var straggler = _leases.Values

@@ -24,9 +24,12 @@ public sealed class ShardLeaseProtocol(TimeProvider time, JobRunOptions options)
     /// <summary>Forgets every lease and waiting shard (the job stopped, or is about to rebuild its queue).</summary>
     public void Clear() => _leases.Clear();
 
-    /// <summary>A lease for <paramref name="worker"/>; speculative leases only once the plan is complete (a real tail).</summary>
-    public ActiveLease? Lease(string worker, bool planningComplete) =>
-        _leases.TryLease(worker, options.LeaseDuration, SpeculateAfter(), allowSpeculation: planningComplete);
+    /// <summary>
+    /// A lease for <paramref name="worker"/> on a waiting shard that <paramref name="held"/> does not hold back;
+    /// speculative leases only once the plan is complete (a real tail).
+    /// </summary>
+    public ActiveLease? Lease(string worker, bool planningComplete, Func<int, bool> held) =>
+        _leases.TryLease(worker, options.LeaseDuration, SpeculateAfter(), allowSpeculation: planningComplete, held);
 
     public bool Renew(LeaseToken lease) => _leases.Renew(lease.Shard, lease.LeaseId, options.LeaseDuration);
 

@@ -64,6 +64,9 @@ public sealed class ShardProcessor(
                     throw new ShardSupersededException("the isolated lease was lost");
                 await ProcessAsync(spec, shard, [i], cancellationToken);
             }
+            // Nothing is in flight while the shard is staged and committed: a crash now is not the last image's fault.
+            if (!await beforeIsolatedItem(ShardLease.PastLastImage))
+                throw new ShardSupersededException("the isolated lease was lost");
         }
         else
         {

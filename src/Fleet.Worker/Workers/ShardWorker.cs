@@ -36,13 +36,24 @@ public sealed class ShardWorker(
         var capacity = options.Value.EffectiveCapacity;
         logger.LogInformation("Shard worker {Worker} started with capacity {Capacity}", WorkerId, capacity);
         var inflight = new List<Task>();
+        Task? isolated = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             inflight.RemoveAll(t => t.IsCompleted);
+            if (isolated?.IsCompleted == true)
+                isolated = null;
             try
             {
-                while (inflight.Count < capacity && await TryLeaseAsync() is { } lease)
-                    inflight.Add(RunLeaseAsync(lease, stoppingToken));
+                // An isolated (suspect) shard runs alone on this silo: if the silo dies, the job charges the image it
+                // had in flight, and no other shard's image may have been the cause.
+                while (isolated is null && inflight.Count < capacity && await TryLeaseAsync() is { } lease)
+                {
+                    var others = inflight.ToArray();
+                    var run = RunLeaseAsync(lease, lease.Isolate ? others : [], stoppingToken);
+                    inflight.Add(run);
+                    if (lease.Isolate)
+                        isolated = run;
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -83,7 +94,10 @@ public sealed class ShardWorker(
         return null;
     }
 
-    private async Task RunLeaseAsync(ShardLease lease, CancellationToken stoppingToken)
+    /// <param name="lease">The shard to run.</param>
+    /// <param name="runAfter">Shards that must finish first (an isolated lease waits for the silo's other shards, renewing meanwhile).</param>
+    /// <param name="stoppingToken">The silo is stopping.</param>
+    private async Task RunLeaseAsync(ShardLease lease, Task[] runAfter, CancellationToken stoppingToken)
     {
         await Task.Yield();
         metrics.ActiveLeases.Add(1);
@@ -92,6 +106,8 @@ public sealed class ShardWorker(
         var renewals = RenewAsync(job, lease, lost);
         try
         {
+            if (runAfter.Length > 0)
+                await Task.WhenAll(runAfter).WaitAsync(lost.Token);
             var processed = await processor.RunAsync(lease, item => job.RecordProgress(lease.Token, item), lost.Token);
             metrics.SchedulerCalls.Add(1);
             if (!await job.BeginCommit(lease.Token))
@@ -133,9 +149,9 @@ public sealed class ShardWorker(
     private async Task RenewAsync(IShardLeaseGrain job, ShardLease lease, CancellationTokenSource lost)
     {
         var interval = options.Value.RenewInterval ?? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond / 10, (lease.ExpiresAt - time.GetUtcNow()).Ticks / 3));
-        try
+        while (!lost.IsCancellationRequested)
         {
-            while (!lost.IsCancellationRequested)
+            try
             {
                 await Task.Delay(interval, time, lost.Token);
                 metrics.SchedulerCalls.Add(1);
@@ -145,15 +161,16 @@ public sealed class ShardWorker(
                     await lost.CancelAsync();
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The shard finished or was abandoned.
-        }
-        catch (Exception e)
-        {
-            // The job could not be reached; keep working: the commit request decides whether the work counts.
-            logger.LogDebug(e, "Renewing job {JobId} shard {Shard} failed", lease.JobId, lease.Shard);
+            catch (OperationCanceledException) when (lost.IsCancellationRequested)
+            {
+                // The shard finished or was abandoned.
+            }
+            catch (Exception e)
+            {
+                // The job could not be reached this time (its silo died, a call timed out): keep working and keep
+                // renewing. The next renewal or the commit request decides whether the work counts.
+                logger.LogDebug(e, "Renewing job {JobId} shard {Shard} failed; trying again", lease.JobId, lease.Shard);
+            }
         }
     }
 

@@ -40,6 +40,9 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
         Assert.NotNull(first);
         Assert.Null(await job.LeaseShard("worker-b"));
         _cluster.Clock.Advance(JobCluster.LeaseDuration + TimeSpan.FromSeconds(1));
+        // Expired, but its holder may still be alive (it would answer): the shard waits a lease for the verdict.
+        Assert.Null(await job.LeaseShard("worker-b"));
+        _cluster.Clock.Advance(JobCluster.LeaseDuration);
 
         var second = await job.LeaseShard("worker-b");
         Assert.NotNull(second);
@@ -182,19 +185,21 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
         async Task<ShardLease> LoseWorkerAsync(int? inFlight)
         {
             var lease = (await job.LeaseShard("w"))!;
+            // Only an isolated lease reports images.
+            if (!lease.Isolate)
+                Assert.False(await job.RecordProgress(lease.Token, 0));
             if (inFlight is { } item)
             {
                 for (var i = 0; i <= item; i++)
                     Assert.True(await job.RecordProgress(lease.Token, i));
             }
-            // The worker dies: no renewal, no report; its lease runs out.
-            _cluster.Clock.Advance(JobCluster.LeaseDuration + TimeSpan.FromSeconds(1));
+            // The worker dies: no renewal, no report; its lease runs out and it stays silent a lease more.
+            _cluster.Clock.Advance(2 * JobCluster.LeaseDuration + TimeSpan.FromSeconds(1));
             return lease;
         }
 
         var first = await LoseWorkerAsync(inFlight: null);
         Assert.False(first.Isolate);
-        Assert.False(await job.RecordProgress(first.Token, 0));
         var second = await LoseWorkerAsync(inFlight: null);
         Assert.False(second.Isolate);
         var third = await LoseWorkerAsync(inFlight: 2);
@@ -214,6 +219,69 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_isolated_worker_that_answers_after_its_lease_expired_was_slow_not_crashed_and_its_image_is_not_charged()
+    {
+        await _cluster.SubmitPlannedAsync("slow", Spec(TestDatasets.Folder(4), shardSize: 4, maxFailed: 0.5));
+        var job = _cluster.Leases("slow");
+        for (var lost = 0; lost < 2; lost++)
+        {
+            Assert.NotNull(await job.LeaseShard("w"));
+            _cluster.Clock.Advance(2 * JobCluster.LeaseDuration + TimeSpan.FromSeconds(1));
+        }
+
+        // Twice an isolated worker is still on image 1 when its lease runs out (the shard goes to the next worker), then
+        // calls again (the next image, a renewal) and is refused: alive both times, so image 1 is never charged.
+        var holder = await job.LeaseShard("w");
+        foreach (var answer in new Func<LeaseToken, Task<bool>>[] { t => job.RecordProgress(t, 2), job.RenewLease })
+        {
+            Assert.NotNull(holder);
+            Assert.True(holder.Isolate);
+            Assert.True(await job.RecordProgress(holder.Token, 0));
+            Assert.True(await job.RecordProgress(holder.Token, 1));
+            _cluster.Clock.Advance(JobCluster.LeaseDuration + TimeSpan.FromSeconds(1));
+            Assert.Null(await job.LeaseShard("next"));
+            Assert.False(await answer(holder.Token));
+            // Answered: the shard goes on at once, nothing charged.
+            holder = await job.LeaseShard("next");
+        }
+        // Long after: the answered suspects are never charged (the last holder is lost with nothing in flight).
+        _cluster.Clock.Advance(3 * JobCluster.LeaseDuration);
+
+        var last = (await job.LeaseShard("w"))!;
+        Assert.True(last.Isolate);
+        Assert.Empty(last.Poisoned);
+        Assert.True(await job.BeginCommit(last.Token));
+        Assert.True(await job.ReportShard(last.Token, new ShardReport(4, 0)));
+        var done = await _cluster.WaitAsync("slow", s => s.State.IsTerminal());
+        Assert.Equal((JobState.Succeeded, 4L, 0L), (done.State, done.ImagesSucceeded, done.ImagesFailed));
+    }
+
+    [Fact]
+    public async Task An_isolated_worker_lost_after_its_last_image_charges_no_image()
+    {
+        await _cluster.SubmitPlannedAsync("staging", Spec(TestDatasets.Folder(2), shardSize: 2, maxFailed: 0.5));
+        var job = _cluster.Leases("staging");
+        for (var lost = 0; lost < 2; lost++)
+        {
+            Assert.NotNull(await job.LeaseShard("w"));
+            _cluster.Clock.Advance(2 * JobCluster.LeaseDuration + TimeSpan.FromSeconds(1));
+        }
+
+        // Twice a worker labels both images and dies while staging: neither image was in flight.
+        for (var lost = 0; lost < 2; lost++)
+        {
+            var lease = (await job.LeaseShard("w"))!;
+            Assert.True(await job.RecordProgress(lease.Token, 0));
+            Assert.True(await job.RecordProgress(lease.Token, 1));
+            Assert.True(await job.RecordProgress(lease.Token, ShardLease.PastLastImage));
+            _cluster.Clock.Advance(3 * JobCluster.LeaseDuration);
+        }
+
+        var last = (await job.LeaseShard("w"))!;
+        Assert.Empty(last.Poisoned);
+    }
+
+    [Fact]
     public async Task An_isolated_shard_runs_one_image_at_a_time_named_first_and_a_poisoned_image_is_an_error_row_never_read()
     {
         var output = TestDatasets.NewFolder("out");
@@ -225,7 +293,7 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
         var processed = await processor.RunAsync(lease, item => { named.Add(item); return Task.FromResult(true); }, CancellationToken.None);
         await processed.Staged.CommitAsync(CancellationToken.None);
 
-        Assert.Equal([0, 1, 3], named);
+        Assert.Equal([0, 1, 3, ShardLease.PastLastImage], named);
         Assert.Equal(new ShardReport(3, 1), processed.Report);
         var rows = await new LocalResultStore(output, StorageResilience.Create()).ReadRowsAsync("isolated", CancellationToken.None).ToListAsync();
         var poison = Assert.Single(rows, r => r.Contains("\"error\"", StringComparison.Ordinal));
