@@ -25,8 +25,13 @@ public sealed record JobSpec
     /// <summary>Generation settings for <see cref="Captioner"/>.</summary>
     [Id(7)] public CaptionOptions Caption { get; init; } = new();
 
-    /// <summary>The catalog's default classifier (models/catalog.json "defaults"; a test keeps the two in step).</summary>
-    public const string DefaultClassifier = "mobilenetv2-12-int8";
+    /// <summary>
+    /// A classifier chosen by each silo for its hardware: the catalog's GPU-resident default ("classifier-cuda") where
+    /// the silo's CUDA provider runs it, else the CPU default ("classifier"). Rows and _SUCCESS.json name what ran.
+    /// </summary>
+    public const string AutoClassifier = "auto";
+    /// <summary>What a job gets unless it names a classifier: the hardware's choice (a test keeps the name in step with the catalog's).</summary>
+    public const string DefaultClassifier = AutoClassifier;
     /// <summary>The catalog's default caption model: what a request gets unless it turns captions off.</summary>
     public const string DefaultCaptioner = "fleet-caption-gpt2-small";
     public const int DefaultShardSize = 64;

@@ -1,4 +1,5 @@
 using Fleet.Inference.Classification;
+using Fleet.Worker.Labeling;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Hosting;
@@ -15,7 +16,9 @@ internal static class ModelPreload
         {
             try
             {
-                await services.GetRequiredService<ClassifierPool>().GetAsync(classifier);
+                // "auto" is resolved as the shards will resolve it (loading the GPU model to see whether CUDA runs it).
+                var resolved = await services.GetRequiredService<ClassifierChoice>().ResolveAsync(classifier);
+                await services.GetRequiredService<ClassifierPool>().GetAsync(resolved);
             }
             catch (Exception)
             {

@@ -1,4 +1,5 @@
 using Fleet.Contracts;
+using Fleet.Jobs.Finish;
 using Fleet.Jobs.Protocol;
 using Fleet.Storage.Security;
 
@@ -39,6 +40,9 @@ public sealed class JobRecord
 
     /// <summary>Leases out and leases lost without their workers (<see cref="LeaseLedger"/>).</summary>
     [Id(17)] public LeaseLedger Leases { get; set; } = new();
+
+    /// <summary>Which classifiers committed shards, on which provider (a few entries: one per kind of silo).</summary>
+    [Id(18)] public List<ClassifierRun> ClassifierRuns { get; set; } = [];
 
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
@@ -96,6 +100,8 @@ public sealed class JobRecord
         Leases.ShardDone(shard);
         ImagesSucceeded += report.Succeeded;
         ImagesFailed += report.Failed;
+        if (report.Classifier is { } classifier && !ClassifierRuns.Contains(new ClassifierRun(classifier, report.Provider)))
+            ClassifierRuns.Add(new ClassifierRun(classifier, report.Provider));
         if (report.Failed > 0)
             FailedByShard[shard] = report.Failed;
     }

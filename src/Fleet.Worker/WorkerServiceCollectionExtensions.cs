@@ -32,6 +32,7 @@ public static class WorkerServiceCollectionExtensions
             services.AddSingleton<IImageLabeler, StandInImageLabeler>();
         else
             services.AddSingleton<IImageLabeler, ModelImageLabeler>();
+        services.AddSingleton<ClassifierChoice>();
         services.AddSingleton<ShardProcessor>();
         services.AddHostedService<ShardWorker>();
         return services;

@@ -257,7 +257,7 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         var processed = await processor.RunAsync(lease, item => { named.Add(item); return Task.FromResult(true); }, cts.Token);
 
         Assert.Equal([0, 2, 3, ShardLease.PastLastImage], named);
-        Assert.Equal(new ShardReport(3, 1), processed.Report);
+        Assert.Equal((3, 1), (processed.Report.Succeeded, processed.Report.Failed));
         await processed.Staged.DiscardAsync(CancellationToken.None);
     }
 
@@ -304,6 +304,33 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
         // Two crashes isolate the shard; then the image is charged once per silent crash, poisoned at the second.
         Assert.InRange(kills, 4, 6);
         output.WriteLine($"{kills} silos killed by the poison image before it was isolated and skipped");
+    }
+
+    [Fact]
+    public async Task An_auto_classifier_job_runs_the_silos_choice_and_its_rows_and_success_marker_say_which_ran_where()
+    {
+        var dataset = SamplePhotos.Folder(4);
+        var outputUri = BlobOutput();
+        await using var cluster = await FleetCluster.StartAsync(azurite.Instance, silos: 1);
+
+        // No classifier named: the spec says "auto" and the silo picks for its hardware.
+        await cluster.SubmitAsync("auto", new JobSpec { Dataset = dataset, Output = outputUri, ShardSize = 2 });
+        var status = await cluster.WaitAsync("auto", Timeout);
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        var rows = await new ResultStoreFactory(new StorageAccount(azurite.ConnectionString), StorageResilience.Create())
+            .Create(outputUri).ReadRowsAsync("auto", default).Select(ResultRow.Parse).ToListAsync();
+        // This machine has no CUDA provider, so "auto" is the CPU default: the int8 model, on the CPU provider.
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal(("mobilenetv2-12-int8", "CPUExecutionProvider"), (r.Model.Classifier, r.Model.Provider)));
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(new Uri(outputUri).Segments[^1]);
+        using var success = System.Text.Json.JsonDocument.Parse((await container.GetBlobClient($"auto/{ResultLayout.SuccessMarker}").DownloadContentAsync()).Value.Content.ToString());
+        var run = Assert.Single(success.RootElement.GetProperty("classifierRuns").EnumerateArray());
+        Assert.Equal(("mobilenetv2-12-int8", "CPUExecutionProvider"), (run.GetProperty("classifier").GetString(), run.GetProperty("provider").GetString()));
+        Assert.Equal(64, run.GetProperty("sha256").GetString()!.Length);
+        var classifier = success.RootElement.GetProperty("models").GetProperty("classifier");
+        Assert.Equal("mobilenetv2-12-int8", classifier.GetProperty("name").GetString());
+        Assert.Equal("auto", classifier.GetProperty("settings").GetProperty("requested").GetString());
     }
 
     [Fact]

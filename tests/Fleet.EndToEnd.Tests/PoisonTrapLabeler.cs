@@ -20,6 +20,8 @@ public sealed class PoisonTrapLabeler(ModelImageLabeler inner, Action onPoison) 
 
     public int BatchSize => inner.BatchSize;
 
+    public Task<string?> ExecutionProviderAsync(string classifier, CancellationToken cancellationToken) => inner.ExecutionProviderAsync(classifier, cancellationToken);
+
     /// <summary>Replaces a silo's labeler with the trap; <paramref name="onPoison"/> gets the trap that fired (the silo's <see cref="IImageLabeler"/>).</summary>
     public static void Install(IServiceCollection services, Action<IImageLabeler> onPoison)
     {

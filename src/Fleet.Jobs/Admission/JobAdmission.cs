@@ -21,7 +21,8 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
         if (problems.Count > 0)
             return problems;
 
-        CheckModel(problems, "classifier", spec.Classifier, ModelKinds.Classifier);
+        if (spec.Classifier != JobSpec.AutoClassifier)
+            CheckModel(problems, "classifier", spec.Classifier, ModelKinds.Classifier);
         if (spec.Captioner is not null)
             CheckModel(problems, "captioner", spec.Captioner, ModelKinds.CausalLm);
         if (problems.Count > 0)

@@ -6,11 +6,19 @@ namespace Fleet.Jobs.Finish;
 /// <summary>Which models (file sha256 from the catalog) and settings produced a job's rows, for _SUCCESS.json.</summary>
 public static class ModelFingerprints
 {
-    public static IReadOnlyDictionary<string, ModelFingerprint> Of(JobSpec spec, ModelCatalog catalog)
+    /// <param name="spec">The job.</param>
+    /// <param name="ran">The classifiers that committed its shards: "auto" names the one that ran (several on a mixed fleet).</param>
+    /// <param name="catalog">Where the sha256 of each model comes from.</param>
+    public static IReadOnlyDictionary<string, ModelFingerprint> Of(JobSpec spec, IReadOnlyList<ClassifierRun> ran, ModelCatalog catalog)
     {
+        var classifiers = ran.Select(r => r.Classifier).Distinct(StringComparer.Ordinal).ToList();
+        var classifier = classifiers.Count == 1 ? classifiers[0] : spec.Classifier;
+        var settings = new Dictionary<string, string> { ["topK"] = spec.TopK.ToString() };
+        if (spec.Classifier == JobSpec.AutoClassifier)
+            settings["requested"] = JobSpec.AutoClassifier;
         var fingerprints = new Dictionary<string, ModelFingerprint>
         {
-            ["classifier"] = new(spec.Classifier, catalog.Get(spec.Classifier).Sha256, new Dictionary<string, string> { ["topK"] = spec.TopK.ToString() }),
+            ["classifier"] = new(classifier, (catalog.TryGet(classifier, out var entry) ? entry.Sha256 : null), settings),
         };
         if (spec.Captioner is { } captioner)
         {

@@ -15,6 +15,8 @@ public sealed record SuccessManifest
     public required int Shards { get; init; }
     public required IReadOnlyList<string> Parts { get; init; }
     public required IReadOnlyDictionary<string, ModelFingerprint> Models { get; init; }
+    /// <summary>Each classifier that committed shards and the provider it ran on: which ran where.</summary>
+    public IReadOnlyList<ClassifierRunManifest> ClassifierRuns { get; init; } = [];
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; init; }
     public double Seconds { get; init; }
@@ -27,6 +29,9 @@ public sealed record SuccessManifest
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 }
+
+/// <summary>One classifier that produced rows of the job, its file's sha256 and the provider (CPU or CUDA) it ran on.</summary>
+public sealed record ClassifierRunManifest(string Classifier, string? Sha256, string? Provider);
 
 /// <summary>Identifies exactly which model (and settings) produced the rows.</summary>
 public sealed record ModelFingerprint(string Name, string? Sha256, IReadOnlyDictionary<string, string>? Settings = null);

@@ -30,6 +30,8 @@ public sealed record ResultLabel(
     [property: JsonPropertyName("classId")] int ClassId,
     [property: JsonPropertyName("score")] float Score);
 
+/// <summary>Which models made a row, and where the classifier ran (the ONNX Runtime provider: CPU or CUDA).</summary>
 public sealed record ResultModels(
     [property: JsonPropertyName("classifier")] string Classifier,
-    [property: JsonPropertyName("captioner")] string? Captioner);
+    [property: JsonPropertyName("captioner")] string? Captioner,
+    [property: JsonPropertyName("provider")] string? Provider = null);

@@ -18,4 +18,7 @@ public interface IImageLabeler
     /// Once a batch is handed over, the labeler no longer reads those images' bytes: the caller reuses their buffers.
     /// </summary>
     Task LabelAsync(JobSpec spec, ChannelReader<EncodedImage> input, Func<ClassifiedBatch, Task> onBatch, CancellationToken cancellationToken);
+
+    /// <summary>The ONNX Runtime provider that runs <paramref name="classifier"/> on this silo (for the rows); null when no model runs.</summary>
+    Task<string?> ExecutionProviderAsync(string classifier, CancellationToken cancellationToken);
 }

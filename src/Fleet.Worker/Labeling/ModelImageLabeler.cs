@@ -19,4 +19,7 @@ public sealed class ModelImageLabeler(ClassifierPool classifiers, DecodeWorkers 
         var classifier = await classifiers.GetAsync(spec.Classifier, cancellationToken);
         await ClassificationPipeline.RunAsync(classifier, decoders, input, spec.TopK, onBatch, () => modelBusy.Start(), cancellationToken);
     }
+
+    public async Task<string?> ExecutionProviderAsync(string classifier, CancellationToken cancellationToken) =>
+        (await classifiers.GetAsync(classifier, cancellationToken)).ExecutionProvider;
 }

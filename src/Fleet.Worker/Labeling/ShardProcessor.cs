@@ -21,6 +21,7 @@ public sealed class ShardProcessor(
     ItemReader reader,
     ResultStoreFactory results,
     IImageLabeler labeler,
+    ClassifierChoice classifierChoice,
     IGrainFactory grains,
     FleetMetrics metrics)
 {
@@ -45,10 +46,12 @@ public sealed class ShardProcessor(
         activity?.SetTag("fleet.job", lease.JobId);
         activity?.SetTag("fleet.shard", lease.Shard);
         var clock = Stopwatch.StartNew();
-        var spec = lease.Spec;
+        // "auto" becomes this silo's classifier for its hardware; the rows name the model and where it ran.
+        var spec = lease.Spec with { Classifier = await classifierChoice.ResolveAsync(lease.Spec.Classifier) };
+        var provider = await labeler.ExecutionProviderAsync(spec.Classifier, cancellationToken);
 
         var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
-        var shard = new ShardRows(uris, new ResultModels(spec.Classifier, spec.Captioner), lease.Shard);
+        var shard = new ShardRows(uris, new ResultModels(spec.Classifier, spec.Captioner, provider), lease.Shard);
         if (lease.Isolate)
         {
             // A suspect shard: one image at a time, the job told which before each, so an image that stops this worker
@@ -81,7 +84,7 @@ public sealed class ShardProcessor(
         metrics.ImagesFailed.Add(failed.Length);
         metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds);
         activity?.SetTag("fleet.images", uris.Count);
-        return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length));
+        return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length) { Classifier = spec.Classifier, Provider = provider });
     }
 
     /// <summary>Downloads and labels the images at <paramref name="indices"/>, overlapping the two through a bounded channel.</summary>

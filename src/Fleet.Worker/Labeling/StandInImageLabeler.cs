@@ -20,6 +20,8 @@ public sealed class StandInImageLabeler(IOptions<StandInOptions> standIn, IOptio
 
     public int BatchSize => inference.Value.BatchSize;
 
+    public Task<string?> ExecutionProviderAsync(string classifier, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     public async Task LabelAsync(JobSpec spec, ChannelReader<EncodedImage> input, Func<ClassifiedBatch, Task> onBatch, CancellationToken cancellationToken)
     {
         await foreach (var items in input.ReadBatchesAsync(BatchSize, cancellationToken))

@@ -40,7 +40,9 @@ internal sealed class InferenceModels : IDisposable
     {
         var configuration = new ConfigurationBuilder().AddFleetEnvironmentVariables().AddEnvironmentVariables().Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddFleetInference().BuildServiceProvider();
-        var classifier = await services.GetRequiredService<ClassifierPool>().GetAsync(ClassifierName);
+        // "auto" resolves as a silo on this machine resolves it, so the loops run what the engine's jobs run.
+        var choice = ActivatorUtilities.CreateInstance<Fleet.Worker.Labeling.ClassifierChoice>(services, services.GetRequiredService<ClassifierPool>());
+        var classifier = await services.GetRequiredService<ClassifierPool>().GetAsync(await choice.ResolveAsync(ClassifierName));
         var captioner = withCaptioner ? await services.GetRequiredService<CaptionerPool>().GetAsync(JobSpec.DefaultCaptioner) : null;
         return new InferenceModels(services, classifier, captioner);
     }
