@@ -62,12 +62,14 @@ sampler=$!
 runs=${RUNS:-3} images=${IMAGES:-1000}
 steps=${STEPS:-generate labels-int8 labels-float captions-float}
 # Issue #16's device run: each figure beside its CPU counterpart on the same host.
-[ "$steps" = issue16 ] && steps="labels-rgb8 labels-int8-cpu labels-float labels-rgb8-heuristic labels-rgb8-copystream profile-rgb8 generate-128"
+[ "$steps" = issue16 ] && steps="labels-auto labels-rgb8 labels-int8-cpu labels-float labels-rgb8-heuristic labels-rgb8-copystream profile-rgb8 generate-128"
 for step in $steps; do
   case $step in
     generate) bench generate 120 generate --runs "$runs" ;;
     # The catalog's default classifier: int8 QLinear ops, which the CUDA provider leaves to the CPU.
-    labels-int8) bench labels-int8 240 pipeline --runs "$runs" --images "$images" --no-captions ;;
+    labels-int8) bench labels-int8 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-int8 ;;
+    # A job that names no classifier ("auto"): the silo should pick the GPU-resident model here (its log says which).
+    labels-auto) bench labels-auto 240 pipeline --runs 1 --images "$images" --no-captions --classifier auto ;;
     # The same network in float32, which runs on the GPU.
     labels-float) bench labels-float 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-float ;;
     labels-float-b64) bench labels-float-b64 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-float --set Fleet:Inference:BatchSize=64 ;;
@@ -75,7 +77,7 @@ for step in $steps; do
     # The GPU-resident classifier: uint8 crops in CUDA pinned buffers through IOBinding, normalisation in the graph.
     labels-rgb8) bench labels-rgb8 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-float-rgb8 ;;
     # What a CPU silo runs: the int8 model on the CPU provider, all cores, same host and photos.
-    labels-int8-cpu) Fleet__Inference__Device=Cpu bench labels-int8-cpu 240 pipeline --runs "$runs" --images "$images" --no-captions ;;
+    labels-int8-cpu) Fleet__Inference__Device=Cpu bench labels-int8-cpu 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-int8 ;;
     # CUDA provider options, one change each against labels-rgb8 (defaults are ONNX Runtime's).
     labels-rgb8-heuristic) bench labels-rgb8-heuristic 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-float-rgb8 --set Fleet:Inference:Cuda:CudnnConvAlgoSearch=HEURISTIC ;;
     labels-rgb8-copystream) bench labels-rgb8-copystream 240 pipeline --runs "$runs" --images "$images" --no-captions --classifier mobilenetv2-12-float-rgb8 --set Fleet:Inference:Cuda:DoCopyInDefaultStream=false ;;
