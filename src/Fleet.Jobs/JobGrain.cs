@@ -187,6 +187,14 @@ public sealed class JobGrain(
             await StopAsync(JobState.Failed, $"shard {lease.Shard} failed {attempts} times: {reason}");
     }
 
+    public Task ReturnShard(LeaseToken lease, string reason)
+    {
+        // Not an attempt: storage was down, neither the shard nor the worker is at fault (IShardLeaseGrain.ReturnShard).
+        if (Job.IsActive && _protocol.Abandon(lease))
+            logger.LogWarning("Job {JobId} shard {Shard} returned to the queue, storage unavailable: {Reason}", JobId, lease.Shard, SecretRedactor.Text(reason));
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// Counts each expired lease as a lost worker (a crash or a hang): an attempt, isolation for a shard that keeps losing
     /// workers, a crash charged to the image an isolated worker had in flight. True when that failed the job.

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Fleet.Contracts;
 using Fleet.Inference.Classification;
 using Fleet.Storage.Datasets;
+using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 using Fleet.Storage.Shards;
 using Fleet.Telemetry;
@@ -123,6 +124,11 @@ public sealed class ShardProcessor(
                     try
                     {
                         item = await reader.ReadAsync(uris[i], ImageBuffers, ct);
+                    }
+                    catch (Exception e) when (StorageUnavailableException.IsOutage(e))
+                    {
+                        // Storage is down, the image is not bad: the whole shard goes back to the queue (ShardWorker).
+                        throw new StorageUnavailableException($"reading {ItemReader.Display(uris[i])}: {e.Message}", e);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
