@@ -317,7 +317,11 @@ public sealed class JobGrain(
         _finishing = true;
         try
         {
-            await finisher.WriteSuccessAsync(JobId, Job, Results, CancellationToken.None);
+            if (await finisher.WriteSuccessAsync(JobId, Job, Results, CancellationToken.None) is { Count: > 0 } missing)
+            {
+                await ReopenMissingPartsAsync(missing);
+                return;
+            }
             // Before the state says Succeeded: every shard is committed, so nothing reads them again even if this
             // grain dies here and finishes once more on re-activation.
             await DeleteManifestsAsync();
@@ -334,6 +338,19 @@ public sealed class JobGrain(
         {
             _finishing = false;
         }
+    }
+
+    /// <summary>Shards marked done whose parts are gone from the output (it was deleted): run them again, then finish.</summary>
+    private async Task ReopenMissingPartsAsync(IReadOnlyList<int> shards)
+    {
+        foreach (var shard in shards)
+        {
+            Job.ReopenShard(shard);
+            _protocol.Enqueue(shard);
+        }
+        await _checkpoints.WriteAsync();
+        logger.LogWarning("Job {JobId}: {Missing} committed shards have no part in the output (deleted?); re-running them: {Shards}",
+            JobId, shards.Count, string.Join(", ", shards.Take(20)));
     }
 
     /// <summary>The manifests may hold the dataset's SAS URIs; only a finished job never reads them again (a resume does).</summary>
