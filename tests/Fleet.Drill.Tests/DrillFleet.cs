@@ -272,9 +272,24 @@ public sealed class DrillFleet : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
-        foreach (var process in _all)
-            await process.DisposeAsync();
-        _network.Dispose();
+        try
+        {
+            foreach (var process in _all)
+            {
+                try
+                {
+                    await process.DisposeAsync();
+                }
+                catch (Exception)
+                {
+                    // Its namespace's cleanup below kills it by pid if it still runs.
+                }
+            }
+        }
+        finally
+        {
+            _network.Dispose();
+        }
     }
 }
 

@@ -12,6 +12,7 @@ public sealed class DrillProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _lock = new();
+    private bool _disposed;
 
     public DrillProcess(string name, DrillHost? host, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
     {
@@ -97,6 +98,9 @@ public sealed class DrillProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         await KillAsync();
         _process.Dispose();
         lock (_lock)

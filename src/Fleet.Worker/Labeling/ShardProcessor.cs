@@ -51,6 +51,8 @@ public sealed class ShardProcessor(
         var spec = lease.Spec;
 
         var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
+        // One line per shard run started, and one when it is processed: the fault drill adds them up (work done twice).
+        logger.LogInformation("Job {JobId} shard {Shard} started: {Images} images", lease.JobId, lease.Shard, uris.Count);
         var shard = new ShardRows(uris, new ResultModels(spec.Classifier, spec.Captioner), lease.Shard);
         if (lease.Isolate)
         {
@@ -77,7 +79,6 @@ public sealed class ShardProcessor(
         var failed = shard.Errors.Where(e => e is not null).Select(e => e!).ToArray();
         var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, cancellationToken);
 
-        // One line per shard run, committed or not: the fault drill adds them up to count images processed twice.
         logger.LogInformation("Job {JobId} shard {Shard} processed: {Images} images in {Seconds:0.0} s", lease.JobId, lease.Shard, uris.Count, clock.Elapsed.TotalSeconds);
         metrics.ImagesLabeled.Add(done.Length);
         metrics.ImagesFailed.Add(failed.Length);
