@@ -36,7 +36,8 @@ public sealed class JobGrain(
 
     private readonly ShardLeaseProtocol _protocol = new(clock.Time, runOptions.Value);
     private readonly ThroughputWindow _rate = new(clock.Time);
-    private readonly CheckpointChain _checkpoints = new(state.WriteStateAsync, logger);
+    private CheckpointChain? _checkpointChain;
+    private CheckpointChain _checkpoints => _checkpointChain ??= new(WriteCheckpointAsync, logger);
     private IResultStore? _results;
     private CancellationTokenSource? _planning;
     private bool _finishing;
@@ -337,6 +338,24 @@ public sealed class JobGrain(
         finally
         {
             _finishing = false;
+        }
+    }
+
+    /// <summary>
+    /// A checkpoint write holds this grain (calls do not interleave): while storage is slow or down, no worker's renewal
+    /// gets through, so the leases' clocks stop for as long as the write took. Without this, every lease expired during
+    /// a storage outage and each was charged as a lost worker (an attempt, and towards isolation) though none was lost.
+    /// </summary>
+    private async Task WriteCheckpointAsync()
+    {
+        var started = clock.Time.GetUtcNow();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _protocol.Stalled(started, clock.Time.GetUtcNow() - started);
         }
     }
 
