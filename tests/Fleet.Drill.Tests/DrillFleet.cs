@@ -39,7 +39,7 @@ public sealed class DrillFleet : IAsyncDisposable
 
     public DrillSettings Settings { get; }
 
-    /// <summary>Logs and Azurite's data for this run (kept after the run for a look at what happened).</summary>
+    /// <summary>Logs (kept after the run for a look at what happened) and, while it runs, Azurite's data.</summary>
     public string Folder { get; }
 
     public string BlobEndpoint => $"http://{_network.HostAddress}:10000/devstoreaccount1";
@@ -103,8 +103,13 @@ public sealed class DrillFleet : IAsyncDisposable
             await WaitListeningAsync(host, port, _azurite, TimeSpan.FromSeconds(30), cancellationToken);
     }
 
-    /// <summary>Storage crashes: Azurite is killed (SIGKILL); its data stays on disk for the restart.</summary>
-    public Task KillAzuriteAsync() => _azurite!.KillAsync();
+    /// <summary>
+    /// Storage goes away: Azurite is stopped (SIGTERM), so connections are refused until it is started again, with its
+    /// data. Not SIGKILL: Azurite keeps its metadata in a database it saves every few seconds, so a SIGKILL loses writes it
+    /// had acknowledged (a job planned just before lost its shard manifests and grain state in one CI run), which Azure
+    /// Storage never does; that would test Azurite, not Fleet.
+    /// </summary>
+    public Task StopAzuriteAsync() => _azurite!.StopAsync(TimeSpan.FromSeconds(15));
 
     // ---- Silos and the API ----
 
@@ -289,6 +294,15 @@ public sealed class DrillFleet : IAsyncDisposable
         finally
         {
             _network.Dispose();
+            // Azurite's data (the uploaded dataset, hundreds of MB in the full drill) goes; the logs stay.
+            try
+            {
+                Directory.Delete(Path.Combine(Folder, "azurite"), recursive: true);
+            }
+            catch (IOException)
+            {
+                // Already gone, or never made.
+            }
         }
     }
 }

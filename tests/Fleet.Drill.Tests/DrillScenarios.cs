@@ -84,14 +84,14 @@ public sealed partial class DrillScenarios(DrillFleet fleet, Action<string> log)
         });
     }
 
-    /// <summary>3. Storage down: Azurite killed, restarted after the outage with its data; no good image may end as an error row.</summary>
+    /// <summary>3. Storage down: Azurite stopped, restarted after the outage with its data; no good image may end as an error row.</summary>
     public Task<DrillFigures> StorageOutageAsync(CancellationToken cancellationToken) =>
         RunAsync("storage", $"Azurite down {_settings.StorageOutage.TotalSeconds:0} s", at: 0.3, async ct =>
         {
-            await fleet.KillAzuriteAsync();
+            await fleet.StopAzuriteAsync();
             await Task.Delay(_settings.StorageOutage, ct);
             await fleet.StartAzuriteAsync(ct);
-            return "Azurite killed and restarted";
+            return "Azurite stopped (SIGTERM: connections refused) and restarted";
         }, cancellationToken);
 
     /// <summary>4. The API process killed and started again while `fleet status --watch` follows the job: the watch carries on.</summary>
