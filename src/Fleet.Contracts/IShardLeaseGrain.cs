@@ -27,4 +27,10 @@ internal interface IShardLeaseGrain : IGrainWithStringKey
 
     /// <summary>The worker could not run the shard (e.g. output not writable): it goes back to the queue at once; too many attempts fail the job.</summary>
     Task AbandonShard(LeaseToken lease, string reason);
+
+    /// <summary>
+    /// The worker could not reach storage (after its retries): the shard goes back to the queue and no attempt is counted,
+    /// so an outage of any length never fails the job or marks a shard as poison; the work simply waits for storage.
+    /// </summary>
+    Task ReturnShard(LeaseToken lease, string reason);
 }

@@ -37,7 +37,8 @@ public sealed class JobGrain(
 
     private readonly ShardLeaseProtocol _protocol = new(clock.Time, runOptions.Value);
     private readonly ThroughputWindow _rate = new(clock.Time);
-    private readonly CheckpointChain _checkpoints = new(state.WriteStateAsync, logger);
+    private CheckpointChain? _checkpointChain;
+    private CheckpointChain _checkpoints => _checkpointChain ??= new(WriteCheckpointAsync, logger);
     private IResultStore? _results;
     private CancellationTokenSource? _planning;
     private bool _finishing;
@@ -131,7 +132,18 @@ public sealed class JobGrain(
             return null;
         // Persisted before the worker has it: if this grain dies, its next activation knows the lease was out.
         Job.Leases.Granted(lease.Id, lease.Shard, workerId);
-        await _checkpoints.WriteAsync();
+        try
+        {
+            await _checkpoints.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            // Storage is down: the worker never gets this lease, so it must not expire as a lost worker later.
+            _protocol.Abandon(new LeaseToken(lease.Shard, lease.Id));
+            Job.Leases.Ended(lease.Id);
+            logger.LogWarning("Job {JobId}: a lease on shard {Shard} was not handed out, its checkpoint failed: {Error}", JobId, lease.Shard, SecretRedactor.Text(e.Message));
+            return null;
+        }
         var isolation = Job.Isolated.GetValueOrDefault(lease.Shard);
         return new ShardLease
         {
@@ -194,6 +206,22 @@ public sealed class JobGrain(
         logger.LogWarning("Job {JobId} shard {Shard} failed (attempt {Attempt}): {Reason}", JobId, lease.Shard, attempts, reason);
         if (Job.AttemptsExhausted(lease.Shard, Options))
             await StopAsync(JobState.Failed, $"shard {lease.Shard} failed {attempts} times: {reason}");
+    }
+
+    public Task ReturnShard(LeaseToken lease, string reason)
+    {
+        // Not an attempt: storage was down, neither the shard nor the worker is at fault (IShardLeaseGrain.ReturnShard).
+        if (Job.IsActive && _protocol.Abandon(lease))
+        {
+            Job.Leases.Ended(lease.LeaseId);
+            _checkpoints.Dirty = true;
+            logger.LogWarning("Job {JobId} shard {Shard} returned to the queue, storage unavailable: {Reason}", JobId, lease.Shard, SecretRedactor.Text(reason));
+        }
+        else
+        {
+            Refused(lease);
+        }
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -351,7 +379,11 @@ public sealed class JobGrain(
         _finishing = true;
         try
         {
-            await finisher.WriteSuccessAsync(JobId, Job, Results, CancellationToken.None);
+            if (await finisher.WriteSuccessAsync(JobId, Job, Results, CancellationToken.None) is { Count: > 0 } missing)
+            {
+                await ReopenMissingPartsAsync(missing);
+                return;
+            }
             // Before the state says Succeeded: every shard is committed, so nothing reads them again even if this
             // grain dies here and finishes once more on re-activation.
             await DeleteManifestsAsync();
@@ -368,6 +400,37 @@ public sealed class JobGrain(
         {
             _finishing = false;
         }
+    }
+
+    /// <summary>
+    /// A checkpoint write holds this grain (calls do not interleave): while storage is slow or down, no worker's renewal
+    /// gets through, so the leases' clocks stop for as long as the write took. Without this, every lease expired during
+    /// a storage outage and each was charged as a lost worker (an attempt, and towards isolation) though none was lost.
+    /// </summary>
+    private async Task WriteCheckpointAsync()
+    {
+        var started = clock.Time.GetUtcNow();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _protocol.Stalled(started, clock.Time.GetUtcNow() - started);
+        }
+    }
+
+    /// <summary>Shards marked done whose parts are gone from the output (it was deleted): run them again, then finish.</summary>
+    private async Task ReopenMissingPartsAsync(IReadOnlyList<int> shards)
+    {
+        foreach (var shard in shards)
+        {
+            Job.ReopenShard(shard);
+            _protocol.Enqueue(shard);
+        }
+        await _checkpoints.WriteAsync();
+        logger.LogWarning("Job {JobId}: {Missing} committed shards have no part in the output (deleted?); re-running them: {Shards}",
+            JobId, shards.Count, string.Join(", ", shards.Take(20)));
     }
 
     /// <summary>The manifests may hold the dataset's SAS URIs; only a finished job never reads them again (a resume does).</summary>

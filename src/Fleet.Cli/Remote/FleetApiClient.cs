@@ -64,7 +64,7 @@ public sealed class FleetApiClient(HttpClient http, string? apiKey)
         if (response.IsSuccessStatusCode)
             return response;
         using (response)
-            throw new FleetApiException(await DescribeAsync(response, cancellationToken), ExitCodeFor(response.StatusCode));
+            throw new FleetApiException(await DescribeAsync(response, cancellationToken), ExitCodeFor(response.StatusCode), status: (int)response.StatusCode);
     }
 
     /// <summary>Problem details to one line: the detail, and each field error.</summary>

@@ -14,6 +14,7 @@ public static class JobProgressRenderer
 
     public static async Task<JobStatus> WatchAsync(Func<Task<JobStatus>> poll, bool quiet, CancellationToken cancellationToken)
     {
+        poll = WatchReconnect.Wrap(poll, quiet ? _ => { } : message => Console.Error.WriteLine($"fleet: {message}"), cancellationToken);
         if (quiet)
             return await PollUntilDoneAsync(poll, _ => { }, cancellationToken);
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)

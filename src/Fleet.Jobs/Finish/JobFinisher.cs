@@ -4,15 +4,22 @@ using Fleet.Storage.Security;
 
 namespace Fleet.Jobs.Finish;
 
-/// <summary>Writes {output}/{jobId}/_SUCCESS.json once every shard is committed: counts, parts, model fingerprints, timings.</summary>
+/// <summary>
+/// Writes {output}/{jobId}/_SUCCESS.json once every shard is committed: counts, parts, model fingerprints, timings; but
+/// only when the output really holds one data part per shard (<see cref="MissingParts"/>).
+/// </summary>
 public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
 {
-    public async Task WriteSuccessAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
+    /// <returns>The shards whose part is missing; empty when _SUCCESS.json was written.</returns>
+    public async Task<IReadOnlyList<int>> WriteSuccessAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
     {
         var spec = job.Spec!;
         var parts = new List<string>();
         await foreach (var part in results.ListPartsAsync(jobId, cancellationToken))
             parts.Add(part);
+        var missing = MissingParts.Of(jobId, job.ShardCount, parts);
+        if (missing.Count > 0)
+            return missing;
         var finishedAt = clock.Time.GetUtcNow();
         var manifest = new SuccessManifest
         {
@@ -31,5 +38,6 @@ public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
             Seconds = (finishedAt - (job.CreatedAt ?? finishedAt)).TotalSeconds,
         };
         await results.WriteSuccessAsync(jobId, manifest.ToJson(), cancellationToken);
+        return [];
     }
 }

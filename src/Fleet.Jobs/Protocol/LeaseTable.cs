@@ -74,6 +74,19 @@ public sealed class LeaseTable(TimeProvider time)
         return true;
     }
 
+    /// <summary>
+    /// Gives <paramref name="duration"/> back to every lease still live at <paramref name="since"/>: the job was busy that
+    /// long (a checkpoint write against slow or unreachable storage) and no holder could renew. Leases that had expired
+    /// before are not revived.
+    /// </summary>
+    public void Extend(DateTimeOffset since, TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero)
+            return;
+        foreach (var lease in _leases.Values.SelectMany(l => l).Where(l => l.ExpiresAt > since))
+            lease.ExpiresAt += duration;
+    }
+
     /// <summary>Grants the commit to a live lease unless another lease of the shard holds a live grant.</summary>
     public bool TryGrantCommit(int shard, Guid leaseId, TimeSpan window)
     {

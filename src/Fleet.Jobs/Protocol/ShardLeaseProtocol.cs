@@ -52,6 +52,9 @@ public sealed class ShardLeaseProtocol(TimeProvider time, JobRunOptions options)
     /// <summary>The worker gave the shard up: back to the queue. False for an unknown lease.</summary>
     public bool Abandon(LeaseToken lease) => _leases.Release(lease.Shard, lease.LeaseId);
 
+    /// <summary>The job could not answer from <paramref name="since"/> for <paramref name="duration"/>: live leases get that time back (<see cref="LeaseTable.Extend"/>).</summary>
+    public void Stalled(DateTimeOffset since, TimeSpan duration) => _leases.Extend(since, duration);
+
     /// <summary>Leases that expired since the last call: each a worker lost mid-shard.</summary>
     public IReadOnlyList<ActiveLease> TakeExpired() => _leases.TakeExpired();
 

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using Azure;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Simmy;
 using Polly.Timeout;
@@ -10,7 +11,10 @@ namespace Fleet.Storage.Resilience;
 
 /// <summary>
 /// The one retry policy for every storage call: transient faults (5xx, 408, 429, connection, socket and timeout errors)
-/// are retried with jittered exponential back-off; each attempt has its own timeout.
+/// are retried with jittered exponential back-off; each attempt has its own timeout. Inside the retry a circuit breaker
+/// opens when nearly every call fails (storage is down, not one item): then calls fail at once for a while instead of
+/// each spending its retries against a dead account, and callers send their work back to wait
+/// (<see cref="StorageUnavailableException"/>).
 /// </summary>
 public static class StorageResilience
 {
@@ -24,13 +28,25 @@ public static class StorageResilience
         var builder = new ResiliencePipelineBuilder { Name = PipelineName }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                // An open circuit is retried too: a short blip closes it again within the retries.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsTransient(e) || e is BrokenCircuitException),
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 Delay = options.BaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-            })
-            .AddTimeout(options.AttemptTimeout);
+            });
+        if (options.CircuitBreakDuration > TimeSpan.Zero)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                FailureRatio = options.CircuitFailureRatio,
+                MinimumThroughput = options.CircuitMinimumThroughput,
+                SamplingDuration = options.CircuitSamplingDuration,
+                BreakDuration = options.CircuitBreakDuration,
+            });
+        }
+        builder.AddTimeout(options.AttemptTimeout);
         if (options.ChaosFaultRate > 0)
         {
             builder.AddChaosFault(options.ChaosFaultRate, () =>

@@ -4,9 +4,11 @@ using System.Threading.Channels;
 using Fleet.Contracts;
 using Fleet.Inference.Classification;
 using Fleet.Storage.Datasets;
+using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 using Fleet.Storage.Shards;
 using Fleet.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace Fleet.Worker.Labeling;
 
@@ -23,7 +25,8 @@ public sealed class ShardProcessor(
     IImageLabeler labeler,
     ClassifierChoice classifierChoice,
     IGrainFactory grains,
-    FleetMetrics metrics)
+    FleetMetrics metrics,
+    ILogger<ShardProcessor> logger)
 {
     private const int ParallelReads = 8;
 
@@ -51,6 +54,8 @@ public sealed class ShardProcessor(
         var provider = await labeler.ExecutionProviderAsync(spec.Classifier, cancellationToken);
 
         var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
+        // One line per shard run started, and one when it is processed: the fault drill adds them up (work done twice).
+        logger.LogInformation("Job {JobId} shard {Shard} started: {Images} images", lease.JobId, lease.Shard, uris.Count);
         var shard = new ShardRows(uris, new ResultModels(spec.Classifier, spec.Captioner, provider), lease.Shard);
         if (lease.Isolate)
         {
@@ -80,6 +85,7 @@ public sealed class ShardProcessor(
         var failed = shard.Errors.Where(e => e is not null).Select(e => e!).ToArray();
         var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, cancellationToken);
 
+        logger.LogInformation("Job {JobId} shard {Shard} processed: {Images} images in {Seconds:0.0} s", lease.JobId, lease.Shard, uris.Count, clock.Elapsed.TotalSeconds);
         metrics.ImagesLabeled.Add(done.Length);
         metrics.ImagesFailed.Add(failed.Length);
         metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds);
@@ -129,6 +135,11 @@ public sealed class ShardProcessor(
                     try
                     {
                         item = await reader.ReadAsync(uris[i], ImageBuffers, ct);
+                    }
+                    catch (Exception e) when (StorageUnavailableException.IsOutage(e))
+                    {
+                        // Storage is down, the image is not bad: the whole shard goes back to the queue (ShardWorker).
+                        throw new StorageUnavailableException($"reading {ItemReader.Display(uris[i])}: {e.Message}", e);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {

@@ -1,5 +1,6 @@
 using Fleet.Contracts;
 using Fleet.Worker.Labeling;
+using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,9 @@ public sealed class ShardWorker(
     private IReadOnlyList<string> _jobs = [];
     private DateTimeOffset _jobsReadAt = DateTimeOffset.MinValue;
     private int _rotation;
+    private StorageOutageBackoff? _outage;
+
+    private StorageOutageBackoff Outage => _outage ??= new(time, options.Value.StorageOutageWait, options.Value.StorageOutageMaxWait);
 
     private string WorkerId => silo.SiloAddress.ToString();
 
@@ -46,7 +50,7 @@ public sealed class ShardWorker(
             {
                 // An isolated (suspect) shard runs alone on this silo: if the silo dies, the job charges the image it
                 // had in flight, and no other shard's image may have been the cause.
-                while (isolated is null && inflight.Count < capacity && await TryLeaseAsync() is { } lease)
+                while (isolated is null && inflight.Count < capacity && !Outage.Waiting && await TryLeaseAsync() is { } lease)
                 {
                     var others = inflight.ToArray();
                     var run = RunLeaseAsync(lease, lease.Isolate ? others : [], stoppingToken);
@@ -118,6 +122,7 @@ public sealed class ShardWorker(
             }
             await processed.Staged.CommitAsync(stoppingToken);
             metrics.SchedulerCalls.Add(1);
+            Outage.Succeeded();
             if (await job.ReportShard(lease.Token, processed.Report))
                 metrics.ShardsCommitted.Add(1);
             else
@@ -130,6 +135,13 @@ public sealed class ShardWorker(
         catch (OperationCanceledException) when (lost.IsCancellationRequested)
         {
             Abandoned(lease, stoppingToken.IsCancellationRequested ? "silo stopping" : "lease lost");
+        }
+        catch (Exception e) when (StorageUnavailableException.IsOutage(e) && !stoppingToken.IsCancellationRequested)
+        {
+            // Storage is down: not the shard's fault, so no attempt is counted; wait before leasing more (StorageOutageBackoff).
+            Outage.Failed();
+            Abandoned(lease, $"storage unavailable: {e.Message}");
+            await TryAsync(() => job.ReturnShard(lease.Token, e.Message));
         }
         catch (Exception e)
         {

@@ -18,6 +18,11 @@ public sealed record WorkerOptions
     /// <summary>How often a lease is renewed while its shard runs; null = a third of the lease's lifetime.</summary>
     public TimeSpan? RenewInterval { get; set; }
 
+    /// <summary>After a shard went back because storage was unreachable, the first wait before leasing again (it doubles up to <see cref="StorageOutageMaxWait"/>).</summary>
+    public TimeSpan StorageOutageWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan StorageOutageMaxWait { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>False turns this silo's worker off (an API-only or control-plane silo).</summary>
     public bool Enabled { get; set; } = true;
 

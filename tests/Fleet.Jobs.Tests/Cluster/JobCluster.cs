@@ -21,8 +21,11 @@ internal sealed class JobCluster : IAsyncDisposable
 {
     private readonly InProcessTestCluster _cluster;
 
-    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock, InMemoryShardManifestStore manifests)
+    private readonly CommitPartsFilter _commits;
+
+    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock, InMemoryShardManifestStore manifests, CommitPartsFilter commits)
     {
+        _commits = commits;
         _cluster = cluster;
         Clock = clock;
         Manifests = manifests;
@@ -45,8 +48,15 @@ internal sealed class JobCluster : IAsyncDisposable
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var manifests = new InMemoryShardManifestStore();
+        var commits = new CommitPartsFilter();
         var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(FleetStorageNames.GrainStorage).UseInMemoryReminderService());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(FleetStorageNames.GrainStorage).UseInMemoryReminderService();
+            // With the test as the worker, each report first commits a part for it (CommitPartsFilter).
+            if (!workers)
+                silo.AddIncomingGrainCallFilter(commits.InvokeAsync);
+        });
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -62,6 +72,9 @@ internal sealed class JobCluster : IAsyncDisposable
                 ["Fleet:Inference:StandIn:WaitMs"] = "2",
                 ["Fleet:Inference:BatchSize"] = "4",
                 ["Fleet:Intake:AllowAnyLocalPath"] = "true",
+                // The storage-outage test serves its images over http on loopback.
+                ["Fleet:Intake:AllowLoopback"] = "true",
+                ["Fleet:Worker:StorageOutageMaxWait"] = "00:00:02",
             });
             if (!workers)
                 host.Services.AddSingleton(new JobClock(clock));
@@ -74,7 +87,7 @@ internal sealed class JobCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new JobCluster(cluster, clock, manifests);
+        return new JobCluster(cluster, clock, manifests, commits);
     }
 
     public IJobGrain Job(string id) => Client.GetGrain<IJobGrain>(id);
@@ -84,6 +97,7 @@ internal sealed class JobCluster : IAsyncDisposable
     /// <summary>Submits and waits until planning is complete (the protocol tests lease a known plan).</summary>
     public async Task<JobStatus> SubmitPlannedAsync(string id, JobSpec spec)
     {
+        _commits.Outputs[id] = spec.Output;
         var submitted = await Job(id).Submit(spec);
         Assert.True(submitted.Accepted, submitted.Status.Reason);
         return await WaitAsync(id, s => s.PlanningComplete);
