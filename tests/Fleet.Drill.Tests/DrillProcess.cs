@@ -88,6 +88,30 @@ public sealed class DrillProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A slow host, made by the scheduler rather than the network (this kernel has no netem qdisc): SIGSTOP and SIGCONT to
+    /// this pid in turn, so it runs <paramref name="run"/> of every <paramref name="run"/> + <paramref name="pause"/>,
+    /// until <paramref name="cancellationToken"/>; it is always left running.
+    /// </summary>
+    public async Task ThrottleAsync(TimeSpan run, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && !_process.HasExited)
+            {
+                DrillNetwork.Run("kill", "-STOP", Pid.ToString());
+                await Task.Delay(pause, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                DrillNetwork.Run("kill", "-CONT", Pid.ToString());
+                await Task.Delay(run, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        finally
+        {
+            if (!_process.HasExited)
+                DrillNetwork.Run("kill", "-CONT", Pid.ToString());
+        }
+    }
+
     public string Tail(int lines = 40)
     {
         lock (_lock)

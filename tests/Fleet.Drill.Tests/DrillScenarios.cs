@@ -158,6 +158,46 @@ public sealed partial class DrillScenarios(DrillFleet fleet, Action<string> log)
         return figures with { Passed = figures.Passed && dataParts == shards, Note = $"{figures.Note}; _SUCCESS.json: {dataParts} data parts for {shards} shards" };
     }
 
+    /// <summary>
+    /// 7. A slow silo (it runs a tenth of the time: SIGSTOP/SIGCONT, since this kernel has no netem) from mid-job to the
+    /// end: its shards straggle, and the job's tail must not wait for them: once nothing is left to lease, idle silos take
+    /// speculative copies (after Fleet:Jobs:SpeculateAfter, 20 s, or twice the median shard time) and the first commit wins.
+    /// </summary>
+    public async Task<DrillFigures> SlowSiloAsync(CancellationToken cancellationToken)
+    {
+        var victim = fleet.Silos[0]!;
+        using var slow = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? throttling = null;
+        var figures = await RunAsync("slow", "a silo at 1/10 speed", at: 0.5, ct =>
+        {
+            throttling = victim.ThrottleAsync(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(450), slow.Token);
+            return Task.FromResult($"silo1 (pid {victim.Pid}) runs 50 ms of every 500 ms until the job ends");
+        }, cancellationToken, after: async _ =>
+        {
+            await slow.CancelAsync();
+            if (throttling is not null)
+                await throttling;
+        });
+        // Without speculation the job would wait for each of the slow silo's last shards at a tenth of the speed.
+        var bound = (figures.BaselineSeconds ?? figures.JobSeconds) + 2 * SpeculateAfter.TotalSeconds;
+        var refused = CountInLogs(victim.LogPath, $@"Job ""?{Regex.Escape(JobId("slow"))}""? shard \d+ abandoned");
+        return figures with
+        {
+            Passed = figures.Passed && figures.JobSeconds <= bound,
+            Note = $"{figures.Note}; job {figures.JobSeconds:0.0} s against a bound of {bound:0} s (no-fault job + 2 x SpeculateAfter); the slow silo gave up {refused} shard runs",
+        };
+    }
+
+    /// <summary>The silos' default Fleet:Jobs:SpeculateAfter (the drill does not change it).</summary>
+    private static readonly TimeSpan SpeculateAfter = TimeSpan.FromSeconds(20);
+
+    private static int CountInLogs(string path, string pattern)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return Regex.Count(reader.ReadToEnd(), pattern);
+    }
+
     [GeneratedRegex("\"[^\"/]+/part-\\d{6}\\.jsonl\"")]
     private static partial Regex DataPart();
 
