@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The full fault drill, one command: a real multi-host fleet in Linux network namespaces (3 silos and the API, each its own
-# process and address on a private bridge, Azurite on the host side), a 3,000-image job per scenario, six faults
+# process and address on a private bridge, Azurite on the host side), a 3,000-image job per scenario, seven faults
 # (kill -9 a silo, a silo host cut off, Azurite down 90 s, the API restarted under a watch, the whole cluster restarted,
-# the output container deleted), each ending with `fleet verify`. Prints the table (also written to drill.md here).
+# the output container deleted, a slow silo), each ending with `fleet verify`. Prints the table (also written to drill.md here).
 # Needs root (ip netns) and Node.js; about 15-20 minutes on 2 cores. Ctrl-C is safe: what the run made is removed on
 # exit, or by the next run (its namespaces, links and processes, by pid, never by name).
 set -uo pipefail
