@@ -10,6 +10,7 @@ using Fleet.Storage.Shards;
 using Fleet.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Fleet.Jobs;
 
@@ -413,6 +414,16 @@ public sealed class JobGrain(
         try
         {
             await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException e)
+        {
+            // The stored record's etag is not the one this activation holds: a write that timed out in an outage but
+            // landed, or another activation. Every later write would fail the same way, so this activation ends and
+            // the next call re-activates the job from what is stored (shards done since are run again, replacing
+            // their parts; leases out become pending losses their live holders clear).
+            logger.LogWarning("Job {JobId}: the stored checkpoint changed under this activation ({Error}); re-activating from it", JobId, e.Message);
+            DeactivateOnIdle();
+            throw;
         }
         finally
         {
