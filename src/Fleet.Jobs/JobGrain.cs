@@ -140,8 +140,7 @@ public sealed class JobGrain(
         catch (Exception e)
         {
             // Storage is down: the worker never gets this lease, so it must not expire as a lost worker later.
-            _protocol.Abandon(new LeaseToken(lease.Shard, lease.Id));
-            Job.Leases.Ended(lease.Id);
+            EndLease(new LeaseToken(lease.Shard, lease.Id));
             logger.LogWarning("Job {JobId}: a lease on shard {Shard} was not handed out, its checkpoint failed: {Error}", JobId, lease.Shard, SecretRedactor.Text(e.Message));
             return null;
         }
@@ -195,12 +194,11 @@ public sealed class JobGrain(
 
     public async Task AbandonShard(LeaseToken lease, string reason)
     {
-        if (!Job.IsActive || !_protocol.Abandon(lease))
+        if (!Job.IsActive || !EndLease(lease))
         {
             Refused(lease);
             return;
         }
-        Job.Leases.Ended(lease.LeaseId);
         var attempts = Job.AttemptFailed(lease.Shard);
         _checkpoints.Dirty = true;
         reason = SecretRedactor.Text(reason);
@@ -212,9 +210,8 @@ public sealed class JobGrain(
     public Task ReturnShard(LeaseToken lease, string reason)
     {
         // Not an attempt: storage was down, neither the shard nor the worker is at fault (IShardLeaseGrain.ReturnShard).
-        if (Job.IsActive && _protocol.Abandon(lease))
+        if (Job.IsActive && EndLease(lease))
         {
-            Job.Leases.Ended(lease.LeaseId);
             _checkpoints.Dirty = true;
             logger.LogWarning("Job {JobId} shard {Shard} returned to the queue, storage unavailable: {Reason}", JobId, lease.Shard, SecretRedactor.Text(reason));
         }
@@ -223,6 +220,15 @@ public sealed class JobGrain(
             Refused(lease);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>The lease ends without a lost worker (given back, or never handed out): its shard goes back to the queue. False for a lease no longer valid.</summary>
+    private bool EndLease(LeaseToken lease)
+    {
+        if (!_protocol.Abandon(lease))
+            return false;
+        Job.Leases.Ended(lease.LeaseId);
+        return true;
     }
 
     /// <summary>

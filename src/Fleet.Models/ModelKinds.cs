@@ -9,7 +9,4 @@ public static class ModelKinds
 
     /// <summary>The <c>defaults</c> key of the classifier a silo picks for "auto" when its CUDA provider runs it (the GPU-resident model).</summary>
     public const string CudaClassifier = "classifier-cuda";
-
-    /// <summary>A job's classifier "auto": each silo picks the catalog's CUDA default where CUDA runs it, else the classifier default.</summary>
-    public const string AutoClassifier = "auto";
 }

@@ -11,7 +11,7 @@ public sealed class CatalogDefaultsTests
         var catalog = ModelCatalog.LoadDefault();
 
         // A job's classifier is chosen by each silo ("auto") between the catalog's CPU and GPU defaults, both classifiers.
-        Assert.Equal(ModelKinds.AutoClassifier, JobSpec.DefaultClassifier);
+        Assert.Equal(JobSpec.AutoClassifier, JobSpec.DefaultClassifier);
         Assert.True(catalog.Get(catalog.Defaults[ModelKinds.Classifier]).IsKind(ModelKinds.Classifier));
         Assert.True(catalog.Get(catalog.Defaults[ModelKinds.CudaClassifier]).IsKind(ModelKinds.Classifier));
         Assert.Equal(JobSpec.DefaultCaptioner, catalog.Defaults[ModelKinds.CausalLm]);

@@ -65,14 +65,11 @@ public static class ExecutionProviders
         }
     }
 
-    /// <summary>True when <paramref name="device"/> lets this host try the CUDA provider and its libraries are here.</summary>
-    public static bool CudaUsable(InferenceDevice device) => ShouldTryCuda(device);
-
     /// <summary>
     /// Auto tries CUDA only when the loaded native library was built with it and the CUDA runtime it needs can be
     /// loaded: otherwise ONNX Runtime prints a native error to the console on every CPU host before falling back.
     /// </summary>
-    private static bool ShouldTryCuda(InferenceDevice device) => device switch
+    public static bool ShouldTryCuda(InferenceDevice device) => device switch
     {
         InferenceDevice.Cuda => true,
         InferenceDevice.Auto => OrtEnv.Instance().GetAvailableProviders().Contains(Cuda) && CudaRuntimeLoads(),

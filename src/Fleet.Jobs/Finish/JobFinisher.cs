@@ -32,7 +32,7 @@ public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
             Shards = job.ShardCount,
             Parts = parts,
             Models = ModelFingerprints.Of(spec, job.ClassifierRuns, catalog),
-            ClassifierRuns = job.ClassifierRuns.Select(r => new ClassifierRunManifest(r.Classifier, catalog.TryGet(r.Classifier, out var entry) ? entry.Sha256 : null, r.Provider)).ToList(),
+            ClassifierRuns = ModelFingerprints.Runs(job.ClassifierRuns, catalog),
             StartedAt = job.CreatedAt,
             FinishedAt = finishedAt,
             Seconds = (finishedAt - (job.CreatedAt ?? finishedAt)).TotalSeconds,

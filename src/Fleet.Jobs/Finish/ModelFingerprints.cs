@@ -18,7 +18,7 @@ public static class ModelFingerprints
             settings["requested"] = JobSpec.AutoClassifier;
         var fingerprints = new Dictionary<string, ModelFingerprint>
         {
-            ["classifier"] = new(classifier, (catalog.TryGet(classifier, out var entry) ? entry.Sha256 : null), settings),
+            ["classifier"] = new(classifier, Sha256(catalog, classifier), settings),
         };
         if (spec.Captioner is { } captioner)
         {
@@ -32,4 +32,11 @@ public static class ModelFingerprints
         }
         return fingerprints;
     }
+
+    /// <summary>Each classifier/provider pair that committed shards, with its model's sha256: which ran where.</summary>
+    public static IReadOnlyList<ClassifierRunManifest> Runs(IReadOnlyList<ClassifierRun> ran, ModelCatalog catalog) =>
+        ran.Select(r => new ClassifierRunManifest(r.Classifier, Sha256(catalog, r.Classifier), r.Provider)).ToList();
+
+    /// <summary>The catalog's sha256 of <paramref name="name"/>; null for a name it does not know ("auto" on a job whose shards ran different models).</summary>
+    private static string? Sha256(ModelCatalog catalog, string name) => catalog.TryGet(name, out var entry) ? entry.Sha256 : null;
 }

@@ -1,3 +1,4 @@
+using Fleet.Contracts;
 using Fleet.Inference.Classification;
 using Fleet.Inference.Runtime;
 using Fleet.Models;
@@ -18,12 +19,12 @@ public sealed class ClassifierChoice(ModelCatalog catalog, IOptions<InferenceOpt
 
     /// <summary>The classifier to run for a job that asked for <paramref name="requested"/>.</summary>
     public Task<string> ResolveAsync(string requested) =>
-        string.Equals(requested, ModelKinds.AutoClassifier, StringComparison.OrdinalIgnoreCase) ? _auto.Value : Task.FromResult(requested);
+        requested == JobSpec.AutoClassifier ? _auto.Value : Task.FromResult(requested);
 
     private static async Task<string> ChooseAsync(ModelCatalog catalog, ClassifierPool? pool, InferenceOptions options, ILogger logger)
     {
         var cpu = catalog.GetDefault(ModelKinds.Classifier).Name;
-        if (!catalog.Defaults.TryGetValue(ModelKinds.CudaClassifier, out var gpu) || pool is null || !ExecutionProviders.CudaUsable(options.Device))
+        if (!catalog.Defaults.TryGetValue(ModelKinds.CudaClassifier, out var gpu) || pool is null || !ExecutionProviders.ShouldTryCuda(options.Device))
         {
             logger.LogInformation("Classifier \"auto\" on this silo: {Classifier} (no CUDA provider here)", cpu);
             return cpu;

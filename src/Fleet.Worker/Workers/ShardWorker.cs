@@ -27,9 +27,7 @@ public sealed class ShardWorker(
     private IReadOnlyList<string> _jobs = [];
     private DateTimeOffset _jobsReadAt = DateTimeOffset.MinValue;
     private int _rotation;
-    private StorageOutageBackoff? _outage;
-
-    private StorageOutageBackoff Outage => _outage ??= new(time, options.Value.StorageOutageWait, options.Value.StorageOutageMaxWait);
+    private readonly StorageOutageBackoff _outage = new(time, options.Value.StorageOutageWait, options.Value.StorageOutageMaxWait);
 
     private string WorkerId => silo.SiloAddress.ToString();
 
@@ -50,7 +48,7 @@ public sealed class ShardWorker(
             {
                 // An isolated (suspect) shard runs alone on this silo: if the silo dies, the job charges the image it
                 // had in flight, and no other shard's image may have been the cause.
-                while (isolated is null && inflight.Count < capacity && !Outage.Waiting && await TryLeaseAsync() is { } lease)
+                while (isolated is null && inflight.Count < capacity && !_outage.Waiting && await TryLeaseAsync() is { } lease)
                 {
                     var others = inflight.ToArray();
                     var run = RunLeaseAsync(lease, lease.Isolate ? others : [], stoppingToken);
@@ -122,7 +120,7 @@ public sealed class ShardWorker(
             }
             await processed.Staged.CommitAsync(stoppingToken);
             metrics.SchedulerCalls.Add(1);
-            Outage.Succeeded();
+            _outage.Succeeded();
             if (await job.ReportShard(lease.Token, processed.Report))
                 metrics.ShardsCommitted.Add(1);
             else
@@ -139,7 +137,7 @@ public sealed class ShardWorker(
         catch (Exception e) when (StorageUnavailableException.IsOutage(e) && !stoppingToken.IsCancellationRequested)
         {
             // Storage is down: not the shard's fault, so no attempt is counted; wait before leasing more (StorageOutageBackoff).
-            Outage.Failed();
+            _outage.Failed();
             Abandoned(lease, $"storage unavailable: {e.Message}");
             await TryAsync(() => job.ReturnShard(lease.Token, e.Message));
         }

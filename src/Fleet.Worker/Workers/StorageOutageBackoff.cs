@@ -3,7 +3,7 @@ namespace Fleet.Worker.Workers;
 /// <summary>
 /// After a shard went back because storage was unreachable, this silo's worker leases nothing for a while: the next
 /// shard would only fail the same way, and a fleet re-leasing in a tight loop would hammer the job and the account.
-/// The wait doubles while the outage lasts (up to <see cref="Max"/>) and starts over after a shard commits.
+/// The wait doubles while the outage lasts (up to <c>max</c>) and starts over after a shard commits.
 /// </summary>
 public sealed class StorageOutageBackoff(TimeProvider time, TimeSpan first, TimeSpan max)
 {
@@ -11,8 +11,6 @@ public sealed class StorageOutageBackoff(TimeProvider time, TimeSpan first, Time
     private DateTimeOffset _until = DateTimeOffset.MinValue;
     private readonly TimeSpan _first = first;
     private TimeSpan _next = first;
-
-    public TimeSpan Max => max;
 
     /// <summary>True while the worker should not take new work.</summary>
     public bool Waiting
