@@ -191,11 +191,14 @@ public sealed partial class DrillScenarios(DrillFleet fleet, Action<string> log)
     /// <summary>The silos' default Fleet:Jobs:SpeculateAfter (the drill does not change it).</summary>
     private static readonly TimeSpan SpeculateAfter = TimeSpan.FromSeconds(20);
 
-    private static int CountInLogs(string path, string pattern)
+    private static int CountInLogs(string path, string pattern) => Regex.Count(ReadLog(path), pattern);
+
+    /// <summary>A process's log as it stands, while the process may still be writing it.</summary>
+    private static string ReadLog(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
-        return Regex.Count(reader.ReadToEnd(), pattern);
+        return reader.ReadToEnd();
     }
 
     [GeneratedRegex("\"[^\"/]+/part-\\d{6}\\.jsonl\"")]
@@ -310,12 +313,7 @@ public sealed partial class DrillScenarios(DrillFleet fleet, Action<string> log)
     private long ProcessedImages(string jobId)
     {
         var pattern = new Regex($@"Job ""?{Regex.Escape(jobId)}""? shard \d+ started: (\d+) images");
-        return fleet.SiloLogs.Sum(path =>
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            return pattern.Matches(reader.ReadToEnd()).Sum(m => long.Parse(m.Groups[1].Value));
-        });
+        return fleet.SiloLogs.Sum(path => pattern.Matches(ReadLog(path)).Sum(m => long.Parse(m.Groups[1].Value)));
     }
 }
 
