@@ -50,7 +50,7 @@ public sealed class SiloProcess : IAsyncDisposable
             _output.AppendLine(line);
     }
 
-    // The test project builds Fleet.Silo (through Fleet.Testing) in the same configuration as itself.
+    // The test project references Fleet.Silo for build order, so it is built in the same configuration as the tests.
     private static string SiloAssembly()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
