@@ -1,9 +1,14 @@
 namespace Fleet.Development;
 
-/// <summary>Finds node_modules/azurite/dist/src/azurite.js, installed by `npm ci` at the repository root.</summary>
+/// <summary>
+/// Finds Azurite, installed by `npm ci` at the repository root: the one-file bundle npm ci builds
+/// (tools/azurite-bundle, ~1.3 s faster to start), else Azurite's own entry point.
+/// </summary>
 public static class AzuriteScriptLocator
 {
     public const string RelativeScript = "node_modules/azurite/dist/src/azurite.js";
+
+    public const string RelativeBundle = "node_modules/.fleet/azurite.js";
 
     public static string Locate(string? toolsRoot)
     {
@@ -15,9 +20,13 @@ public static class AzuriteScriptLocator
         {
             for (var dir = new DirectoryInfo(root!); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, RelativeScript);
-                if (File.Exists(candidate))
-                    return candidate;
+                // The bundle only counts beside the Azurite it was built from (npm ci rebuilds both).
+                var script = Path.Combine(dir.FullName, RelativeScript);
+                if (File.Exists(script))
+                {
+                    var bundle = Path.Combine(dir.FullName, RelativeBundle);
+                    return File.Exists(bundle) ? bundle : script;
+                }
                 tried.Add(dir.FullName);
                 if (toolsRoot is not null)
                     break;

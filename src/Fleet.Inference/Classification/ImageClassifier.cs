@@ -120,6 +120,25 @@ public sealed class ImageClassifier : IDisposable
             batch.Dispose();
     }
 
+    /// <summary>
+    /// Runs <paramref name="concurrentRuns"/> full batches at once and drops the results. The first runs of a session
+    /// grow ONNX Runtime's arena (page faults) and run cold code; a silo warms up while storage is still starting, so
+    /// the first shards do not pay for it.
+    /// </summary>
+    public void WarmUp(int concurrentRuns)
+    {
+        var batches = Enumerable.Range(0, Math.Max(1, concurrentRuns)).Select(_ => Rent()).ToArray();
+        try
+        {
+            Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = batches.Length }, batch => Classify(batch, batch.Capacity, topK: 1));
+        }
+        finally
+        {
+            foreach (var batch in batches)
+                Return(batch);
+        }
+    }
+
     /// <summary>Classifies the first <paramref name="count"/> images written into <paramref name="batch"/>.</summary>
     public IReadOnlyList<Prediction>[] Classify(ClassifierBatch batch, int count, int topK = 5)
     {

@@ -3,7 +3,7 @@ using Fleet.Bench.Infrastructure;
 namespace Fleet.Bench.Scenarios;
 
 /// <summary>
-/// `memory`: the real `fleet run` command (src/Fleet.Cli's Release build, labels only) as a child process over N
+/// `memory`: the real `fleet run` command (`./fleet`, labels only) as a child process over N
 /// photos, its peak resident set (VmHWM, read until it exits), and its own summary (whole run including startup).
 /// </summary>
 internal static class MemoryScenario
