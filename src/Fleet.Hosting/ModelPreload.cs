@@ -9,7 +9,8 @@ namespace Fleet.Hosting;
 /// <summary>
 /// Starts loading a classifier into the silo's pool in the background, so it loads while storage and the silo start and
 /// the job is planned (about a second on 2 cores: the sha256 check and the ONNX Runtime session) instead of after the
-/// first shard is leased, then warms it up with one batch per shard in flight (ONNX Runtime's arena, cold code). A failure is not reported here: the job's own load reports it, as it would without this.
+/// first shard is leased, then warms it up with one batch per shard in flight (ONNX Runtime's arena, cold code). A
+/// failure is not reported here: the job's own load reports it, as it would without this.
 /// </summary>
 internal static class ModelPreload
 {

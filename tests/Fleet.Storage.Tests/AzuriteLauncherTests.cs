@@ -44,7 +44,7 @@ public sealed class AzuriteLauncherTests
 
         // A bundle left without the Azurite it was built from is not used.
         File.Delete(script);
-        Assert.Throws<AzuriteNotAvailableException>(() => AzuriteLauncher.Launch(new AzuriteOptions { ToolsRoot = root }));
+        Assert.Throws<AzuriteNotAvailableException>(() => AzuriteScriptLocator.Locate(root));
     }
 
     [Fact]
