@@ -97,11 +97,22 @@ public sealed class ImagePreprocessor
             (int)Math.Round((width - cropSize) / 2.0, MidpointRounding.ToEven),
             (int)Math.Round((height - cropSize) / 2.0, MidpointRounding.ToEven));
 
-    /// <summary>Decodes <paramref name="encoded"/> (at a reduced JPEG scale when that is safe) and writes it as image <paramref name="index"/>.</summary>
+    /// <summary>
+    /// Decodes <paramref name="encoded"/> and writes it as image <paramref name="index"/>: a plain JPEG decodes only the
+    /// window its crop needs (<see cref="JpegCropDecoder"/>), anything else in full (at a reduced JPEG scale when safe).
+    /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
     /// <exception cref="ImageTooLargeException">The header declares a size over <see cref="Limits"/>.</exception>
     public void Write(ReadOnlyMemory<byte> encoded, Span<float> batch, int index)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        using var crop = JpegCropDecoder.TryDecodeCrop(encoded, Spec, Limits, _sampling);
+        if (crop is not null)
+        {
+            WriteCrop(crop.Value.Bitmap, batch.Slice(index * ImageLength, ImageLength), crop.Value.Origin);
+            return;
+        }
+
         using var image = ImageDecoder.Decode(encoded, Spec.ResizeShorterSide, Limits);
         Write(image, batch, index);
     }
@@ -123,6 +134,14 @@ public sealed class ImagePreprocessor
     /// <exception cref="ImageTooLargeException">The header declares a size over <see cref="Limits"/>.</exception>
     public void Write(ReadOnlyMemory<byte> encoded, Span<byte> batch, int index)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        using var crop = JpegCropDecoder.TryDecodeCrop(encoded, Spec, Limits, _sampling);
+        if (crop is not null)
+        {
+            WriteCropBytes(crop.Value.Bitmap, batch.Slice(index * ImageLength, ImageLength), crop.Value.Origin);
+            return;
+        }
+
         using var image = ImageDecoder.Decode(encoded, Spec.ResizeShorterSide, Limits);
         Write(image, batch, index);
     }

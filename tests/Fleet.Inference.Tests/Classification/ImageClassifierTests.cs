@@ -9,9 +9,11 @@ namespace Fleet.Inference.Tests.Classification;
 [Collection(ClassifierCollection.Name)]
 public sealed class ImageClassifierTests(ClassifierFixture fixture, ITestOutputHelper output)
 {
-    // Measured 0.75 on imagenet-sample-100 (a faithful torchvision-style pipeline made with ImageMagick scores 0.74;
-    // the model's published ImageNet-val top-1 is 0.683). A swapped channel order scores 0.51, a box resize 0.69.
-    private const double MinimumTop1 = 0.72;
+    // Measured 0.81 on imagenet-sample-100 since the bilinear resize and the crop-window decode (issue 17), 0.82 with
+    // mipmaps before; the plain reference pipeline in fleet-bench scores 0.81 and the model's published ImageNet-val
+    // top-1 is 0.683. A swapped channel order scores 0.51, a box resize 0.69. A change made for speed may cost at most
+    // one point of it.
+    private const double MinimumTop1 = 0.80;
 
     [Fact]
     public void Top1_on_the_imagenet_sample_is_in_line_with_the_model()
