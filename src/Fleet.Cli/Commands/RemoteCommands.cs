@@ -102,7 +102,7 @@ public static class RemoteCommands
     {
         var json = parse.GetValue(Json);
         if (parse.GetValue(Watch))
-            status = await JobProgressRenderer.WatchAsync(() => client.StatusAsync(status.JobId, cancellationToken), quiet: json, cancellationToken);
+            status = await JobProgressRenderer.WatchAsync(() => client.StatusAsync(status.JobId, cancellationToken), quiet: json, JobProgressRenderer.RemotePollInterval, cancellationToken);
         Console.WriteLine(json ? JsonSerializer.Serialize(status, FleetApiClient.Json) : $"{status.JobId}: {JobProgressRenderer.Describe(status)}" +
                                                                                           (status.Reason is null ? "" : $"\nreason: {status.Reason}"));
         return status.State == JobState.Failed ? ExitCodes.JobFailed : ExitCodes.Ok;

@@ -78,7 +78,7 @@ public static class RunCommand
             JobStatus final;
             try
             {
-                final = await JobProgressRenderer.WatchAsync(job.GetStatus, quiet: json, cancellationToken);
+                final = await JobProgressRenderer.WatchAsync(job.GetStatus, quiet: json, JobProgressRenderer.EmbeddedPollInterval, cancellationToken);
             }
             catch (OperationCanceledException)
             {

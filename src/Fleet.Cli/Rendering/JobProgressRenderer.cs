@@ -9,19 +9,27 @@ namespace Fleet.Cli.Rendering;
 /// </summary>
 public static class JobProgressRenderer
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often a watch over the API asks: 240 calls a minute, under its per-client rate limit of 300.</summary>
+    public static readonly TimeSpan RemotePollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How often `fleet run` asks its in-process job: a status call costs nothing there, and the command returns
+    /// sooner after the job ends (on average half an interval after it).
+    /// </summary>
+    public static readonly TimeSpan EmbeddedPollInterval = TimeSpan.FromMilliseconds(100);
+
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
 
-    public static async Task<JobStatus> WatchAsync(Func<Task<JobStatus>> poll, bool quiet, CancellationToken cancellationToken)
+    public static async Task<JobStatus> WatchAsync(Func<Task<JobStatus>> poll, bool quiet, TimeSpan every, CancellationToken cancellationToken)
     {
         poll = WatchReconnect.Wrap(poll, quiet ? _ => { } : message => Console.Error.WriteLine($"fleet: {message}"), cancellationToken);
         if (quiet)
-            return await PollUntilDoneAsync(poll, _ => { }, cancellationToken);
+            return await PollUntilDoneAsync(poll, every, _ => { }, cancellationToken);
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
-            return await LiveAsync(poll, cancellationToken);
+            return await LiveAsync(poll, every, cancellationToken);
 
         var lastPrint = DateTime.MinValue;
-        return await PollUntilDoneAsync(poll, status =>
+        return await PollUntilDoneAsync(poll, every, status =>
         {
             if (DateTime.UtcNow - lastPrint < PlainInterval && !status.State.IsTerminal())
                 return;
@@ -39,7 +47,7 @@ public static class JobProgressRenderer
                $"shards {status.ShardsDone}/{status.ShardsTotal} done{running} · {status.ImagesPerSecond:0.0} img/s{eta}";
     }
 
-    private static async Task<JobStatus> LiveAsync(Func<Task<JobStatus>> poll, CancellationToken cancellationToken)
+    private static async Task<JobStatus> LiveAsync(Func<Task<JobStatus>> poll, TimeSpan every, CancellationToken cancellationToken)
     {
         JobStatus? last = null;
         await AnsiConsole.Progress()
@@ -52,7 +60,7 @@ public static class JobProgressRenderer
                 var listing = context.AddTask("listing", maxValue: 1);
                 var labeled = context.AddTask("labeled", maxValue: 1);
                 var committed = context.AddTask("committed", maxValue: 1);
-                last = await PollUntilDoneAsync(poll, status =>
+                last = await PollUntilDoneAsync(poll, every, status =>
                 {
                     listing.MaxValue = 1;
                     listing.Value = status.PlanningComplete ? 1 : 0;
@@ -71,7 +79,7 @@ public static class JobProgressRenderer
         return last!;
     }
 
-    private static async Task<JobStatus> PollUntilDoneAsync(Func<Task<JobStatus>> poll, Action<JobStatus> show, CancellationToken cancellationToken)
+    private static async Task<JobStatus> PollUntilDoneAsync(Func<Task<JobStatus>> poll, TimeSpan every, Action<JobStatus> show, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -79,7 +87,7 @@ public static class JobProgressRenderer
             show(status);
             if (status.State.IsTerminal())
                 return status;
-            await Task.Delay(PollInterval, cancellationToken);
+            await Task.Delay(every, cancellationToken);
         }
     }
 }

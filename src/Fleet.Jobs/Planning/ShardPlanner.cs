@@ -6,7 +6,7 @@ namespace Fleet.Jobs.Planning;
 
 /// <summary>
 /// Streams a dataset's listing into shard manifests, page by page (never the whole listing in memory), and hands each
-/// shard over as soon as its manifest is written, strictly in order, so the first batch runs in seconds and a crash
+/// shard over as soon as its manifest is written, strictly in order, so the first batch runs at once and a crash
 /// re-plans from the last handed-over checkpoint. A few manifest writes are in flight at once: one storage round trip
 /// each would make planning 1M images take minutes.
 /// </summary>
@@ -34,7 +34,9 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
             if (batch.Count < spec.ShardSize)
                 continue;
             writes.Enqueue(Write(next++, batch, checkpoint));
-            if (writes.Count >= ParallelManifestWrites)
+            // The first shard is handed over as soon as it is written, so a worker starts on it while the rest is
+            // listed; after that up to ParallelManifestWrites writes are in flight.
+            if (writes.Count >= ParallelManifestWrites || next == firstShard + 1)
                 yield return await PublishOldestAsync(writes);
         }
         if (batch.Count > 0)

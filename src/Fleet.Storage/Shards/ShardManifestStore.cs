@@ -11,6 +11,8 @@ public sealed class ShardManifestStore(BlobContainerClient container, Resilience
 {
     public const string DefaultContainer = "fleet-jobs";
 
+    private const int ParallelDeletes = 8;
+
     private volatile bool _containerExists;
 
     public static string ManifestName(string jobId, int shard) => $"{jobId}/shards/{shard:D6}.json";
@@ -48,11 +50,18 @@ public sealed class ShardManifestStore(BlobContainerClient container, Resilience
     {
         if (!(await resilience.ExecuteAsync(async ct => (await container.ExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false)))
             return;
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{jobId}/shards/", cancellationToken).ConfigureAwait(false))
+        // A few deletes in flight, as planning writes them: one round trip each, in turn, kept a finished 5,000-photo
+        // `fleet run` waiting ~0.3 s and would keep a million-image job (15,600 manifests) waiting minutes.
+        var parallel = new ParallelOptions
         {
-            var name = blob.Name;
-            await resilience.ExecuteAsync(async ct => await container.DeleteBlobIfExistsAsync(name, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        }
+            MaxDegreeOfParallelism = ParallelDeletes,
+            CancellationToken = cancellationToken,
+            TaskScheduler = TaskScheduler.Default, // not the calling grain's scheduler
+        };
+        await Parallel.ForEachAsync(container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{jobId}/shards/", cancellationToken), parallel,
+            async (blob, ct) => await resilience.ExecuteAsync(
+                async attempt => await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: attempt).ConfigureAwait(false), ct).ConfigureAwait(false))
+            .ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> ReadAsync(string jobId, int shard, CancellationToken cancellationToken)

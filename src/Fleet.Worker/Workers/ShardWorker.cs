@@ -76,7 +76,9 @@ public sealed class ShardWorker(
 
     private async Task<ShardLease?> TryLeaseAsync()
     {
-        if (time.GetUtcNow() - _jobsReadAt > JobListRefresh)
+        // A worker with no job asks again at every poll: a job submitted just after it last asked starts at once,
+        // not up to a second later (the first shard of a `fleet run` waited for this).
+        if (_jobs.Count == 0 || time.GetUtcNow() - _jobsReadAt > JobListRefresh)
         {
             metrics.SchedulerCalls.Add(1);
             _jobs = await grains.GetGrain<IJobRegistryGrain>(0).GetActiveJobs();
