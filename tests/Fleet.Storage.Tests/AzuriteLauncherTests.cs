@@ -65,6 +65,59 @@ public sealed class AzuriteLauncherTests
     }
 
     [Fact]
+    public async Task The_bundle_starts_through_a_code_cache_it_writes_once_and_a_bad_cache_is_replaced()
+    {
+        // A copy of the npm ci bundle in a folder of its own, so the cache seen here is the one these starts wrote.
+        var root = TestPaths.NewTempFolder("azurite-cache");
+        var folder = Path.GetDirectoryName(Path.Combine(root, AzuriteScriptLocator.RelativeBundle))!;
+        Directory.CreateDirectory(folder);
+        var repoFolder = Path.GetDirectoryName(Path.Combine(TestPaths.RepoRoot, AzuriteScriptLocator.RelativeBundle))!;
+        foreach (var name in new[] { "azurite.js", "azurite.bundle.js" })
+            File.Copy(Path.Combine(repoFolder, name), Path.Combine(folder, name));
+        var script = Path.Combine(root, AzuriteScriptLocator.RelativeScript);
+        Directory.CreateDirectory(Path.GetDirectoryName(script)!);
+        File.WriteAllText(script, ""); // the locator takes a bundle only beside the Azurite it was built from
+
+        // First start: compiled from source; the cache is written 3 s in.
+        await ServeOnceAsync(root, stayFor: TimeSpan.FromSeconds(5));
+        var cache = await WaitForAsync(() => Directory.GetFiles(folder, "*.cache").SingleOrDefault());
+        var written = File.ReadAllBytes(cache);
+        Assert.True(written.Length > 1_000_000, $"cache of {written.Length} bytes");
+
+        // Second start: the cache is accepted, so it is not written again.
+        await ServeOnceAsync(root, stayFor: TimeSpan.FromSeconds(4));
+        Assert.Equal(written, File.ReadAllBytes(cache));
+
+        // A damaged cache is rejected by V8, Azurite still starts, and the cache is written anew.
+        File.WriteAllBytes(cache, new byte[4096]);
+        await ServeOnceAsync(root, stayFor: TimeSpan.FromSeconds(5));
+        await WaitForAsync(() => File.ReadAllBytes(cache).Length > 4096 ? cache : null);
+    }
+
+    private static async Task ServeOnceAsync(string toolsRoot, TimeSpan? stayFor = null)
+    {
+        await using var azurite = await AzuriteLauncher.StartAsync(new AzuriteOptions { ToolsRoot = toolsRoot });
+        var container = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("cached");
+        await container.CreateIfNotExistsAsync();
+        await container.GetBlobClient("x.txt").UploadAsync(BinaryData.FromString("served"), overwrite: true);
+        Assert.Equal("served", (await container.GetBlobClient("x.txt").DownloadContentAsync()).Value.Content.ToString());
+        if (stayFor is { } wait)
+            await Task.Delay(wait);
+    }
+
+    private static async Task<string> WaitForAsync(Func<string?> found)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if (found() is { } path)
+                return path;
+            Assert.True(DateTime.UtcNow < deadline, "the code cache was not written within 30 s");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
     public async Task Persistent_location_keeps_blobs_across_restarts()
     {
         var location = TestPaths.NewTempFolder("azurite-data");
