@@ -22,8 +22,6 @@ public sealed class ShardWorker(
     TimeProvider time,
     ILogger<ShardWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan JobListRefresh = TimeSpan.FromSeconds(1);
-
     private IReadOnlyList<string> _jobs = [];
     private DateTimeOffset _jobsReadAt = DateTimeOffset.MinValue;
     private int _rotation;
@@ -76,9 +74,7 @@ public sealed class ShardWorker(
 
     private async Task<ShardLease?> TryLeaseAsync()
     {
-        // A worker with no job asks again at every poll: a job submitted just after it last asked starts at once,
-        // not up to a second later (the first shard of a `fleet run` waited for this).
-        if (_jobs.Count == 0 || time.GetUtcNow() - _jobsReadAt > JobListRefresh)
+        if (time.GetUtcNow() - _jobsReadAt > options.Value.JobListRefresh)
         {
             metrics.SchedulerCalls.Add(1);
             _jobs = await grains.GetGrain<IJobRegistryGrain>(0).GetActiveJobs();

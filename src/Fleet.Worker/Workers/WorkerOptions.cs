@@ -15,6 +15,12 @@ public sealed record WorkerOptions
     /// <summary>How often an idle worker asks for work.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How often the worker re-reads the list of active jobs from the registry: a job submitted meanwhile waits up to
+    /// this long for its first shard to start on this silo.
+    /// </summary>
+    public TimeSpan JobListRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often a lease is renewed while its shard runs; null = a third of the lease's lifetime.</summary>
     public TimeSpan? RenewInterval { get; set; }
 
