@@ -34,7 +34,10 @@ public sealed class ImagePreprocessor
     private readonly float[] _normalised;
     private readonly SKSamplingOptions? _sampling;
 
-    /// <summary>Source pixels kept beyond the crop window when the crop is cut out before the resize (the filter's reach).</summary>
+    /// <summary>
+    /// Source pixels kept beyond the crop window when only the crop's part of the source is resized (a strip here, a
+    /// JPEG in <see cref="JpegCropDecoder"/>): the bilinear filter's reach, with room to spare.
+    /// </summary>
     private const int CropMargin = 2;
 
     public ImagePreprocessor(PreprocessingSpec spec, ImageLimits? limits = null)
@@ -96,6 +99,29 @@ public sealed class ImagePreprocessor
         new(
             (int)Math.Round((width - cropSize) / 2.0, MidpointRounding.ToEven),
             (int)Math.Round((height - cropSize) / 2.0, MidpointRounding.ToEven));
+
+    /// <summary>
+    /// Whether a resize to <paramref name="resized"/> makes a strip over 4x the crop's square: its crop is then cut out
+    /// of the source before the resize (<see cref="ResizeCropWindow"/>), so a 100000x1 image costs what its crop costs.
+    /// </summary>
+    internal static bool IsStrip(SKSizeI resized, int shorterSide) =>
+        (long)resized.Width * resized.Height > 4L * shorterSide * shorterSide;
+
+    /// <summary>
+    /// The pixels of a <paramref name="source"/>-sized image that land in the centre crop of its resize to
+    /// <paramref name="resized"/>, with <see cref="CropMargin"/> more on each side for the filter's reach.
+    /// </summary>
+    internal static SKRectI CropSourceWindow(SKSizeI source, SKSizeI resized, int cropSize)
+    {
+        var origin = CropOrigin(resized.Width, resized.Height, cropSize);
+        var scaleX = (double)resized.Width / source.Width;
+        var scaleY = (double)resized.Height / source.Height;
+        return new SKRectI(
+            Math.Max(0, (int)Math.Floor(origin.X / scaleX) - CropMargin),
+            Math.Max(0, (int)Math.Floor(origin.Y / scaleY) - CropMargin),
+            Math.Min(source.Width, (int)Math.Ceiling((origin.X + cropSize) / scaleX) + CropMargin),
+            Math.Min(source.Height, (int)Math.Ceiling((origin.Y + cropSize) / scaleY) + CropMargin));
+    }
 
     /// <summary>
     /// Decodes <paramref name="encoded"/> and writes it as image <paramref name="index"/>: a plain JPEG decodes only the
@@ -175,7 +201,7 @@ public sealed class ImagePreprocessor
                 return new ResizedCrop(source, CropOrigin(source.Width, source.Height, Spec.CropSize), converted, null);
             }
 
-            if ((long)size.Width * size.Height <= 4L * Spec.ResizeShorterSide * Spec.ResizeShorterSide)
+            if (!IsStrip(size, Spec.ResizeShorterSide))
             {
                 var resized = source.Resize(source.Info.WithSize(size.Width, size.Height), _sampling ?? SamplingFor(source.Width, size.Width))
                     ?? throw new InvalidOperationException($"Skia could not resize {source.Width}x{source.Height} to {size.Width}x{size.Height}.");
@@ -204,10 +230,8 @@ public sealed class ImagePreprocessor
         var full = CropOrigin(size.Width, size.Height, crop);
         var scaleX = (double)size.Width / source.Width;
         var scaleY = (double)size.Height / source.Height;
-        var left = Math.Max(0, (int)Math.Floor(full.X / scaleX) - CropMargin);
-        var top = Math.Max(0, (int)Math.Floor(full.Y / scaleY) - CropMargin);
-        var right = Math.Min(source.Width, (int)Math.Ceiling((full.X + crop) / scaleX) + CropMargin);
-        var bottom = Math.Min(source.Height, (int)Math.Ceiling((full.Y + crop) / scaleY) + CropMargin);
+        var cut = CropSourceWindow(new SKSizeI(source.Width, source.Height), size, crop);
+        var (left, top, right, bottom) = (cut.Left, cut.Top, cut.Right, cut.Bottom);
 
         using var window = new SKBitmap();
         if (!source.ExtractSubset(window, new SKRectI(left, top, right, bottom)))

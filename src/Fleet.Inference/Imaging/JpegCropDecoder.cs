@@ -17,9 +17,6 @@ namespace Fleet.Inference.Imaging;
 /// </remarks>
 internal static class JpegCropDecoder
 {
-    /// <summary>Source pixels kept beyond the crop window on each side: the bilinear filter's reach, with room to spare.</summary>
-    private const int Margin = 2;
-
     /// <summary>
     /// The resized bitmap whose crop (and only that) is drawn, as <paramref name="spec"/> says, or null when the full path
     /// must decode this image instead.
@@ -47,20 +44,14 @@ internal static class JpegCropDecoder
         // Mip levels built from a window differ from the whole image's, and an elongated image has the full path's
         // own window resize: both rare cases take the full path.
         if (filter.UseCubic || filter.Mipmap != SKMipmapMode.None || decoded.Width <= 0 || decoded.Height <= 0
-            || (long)resized.Width * resized.Height > 4L * spec.ResizeShorterSide * spec.ResizeShorterSide)
+            || ImagePreprocessor.IsStrip(resized, spec.ResizeShorterSide))
         {
             return null;
         }
 
         var crop = spec.CropSize;
         var origin = ImagePreprocessor.CropOrigin(resized.Width, resized.Height, crop);
-        var scaleX = (double)resized.Width / decoded.Width;
-        var scaleY = (double)resized.Height / decoded.Height;
-        var window = new SKRectI(
-            Math.Max(0, (int)Math.Floor(origin.X / scaleX) - Margin),
-            Math.Max(0, (int)Math.Floor(origin.Y / scaleY) - Margin),
-            Math.Min(decoded.Width, (int)Math.Ceiling((origin.X + crop) / scaleX) + Margin),
-            Math.Min(decoded.Height, (int)Math.Ceiling((origin.Y + crop) / scaleY) + Margin));
+        var window = ImagePreprocessor.CropSourceWindow(decoded, resized, crop);
 
         // The decoded picture at its full size, of which only the window is ever written or read: the resize below
         // is then the full pipeline's own (same shader, same matrix, same device pixels), so the crop is bit-identical.
