@@ -4,10 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f node_modules/azurite/dist/src/azurite.js ] || [ ! -f node_modules/puppeteer-core/package.json ] \
-   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
-fi
+tools/ensure-node-tools.sh node_modules/puppeteer-core/package.json || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 
 # The dashboard browser test drives Debian's chromium. CI (root, with apt) installs it; elsewhere, without it, that test
 # is reported as skipped with the reason.
