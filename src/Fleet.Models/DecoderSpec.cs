@@ -31,6 +31,12 @@ public sealed record DecoderSpec
     /// <summary>logits, present key, present value.</summary>
     public IReadOnlyList<string> Outputs { get; init; } = ["logits", "present.{i}.key", "present.{i}.value"];
 
+    /// <summary>
+    /// The input that picks which token ids get logits (our exporter's <c>logit_token_ids</c>: every id gives the full
+    /// head). Null for a graph without it (a plain Optimum export): the generator then reads the full logits.
+    /// </summary>
+    public string? LogitTokenIds { get; init; }
+
     public int HeadSize => Embedding / Heads;
 
     /// <summary>The graph's inputs in the order the generator feeds them: ids, mask, positions, then key/value per layer.</summary>

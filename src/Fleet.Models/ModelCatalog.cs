@@ -125,6 +125,9 @@ public sealed class ModelCatalog
             ? Get(labels)
             : throw new InvalidDataException($"Model '{classifier.Name}' names no labels entry.");
 
+    /// <summary>The caption-lexicon entry a causal-lm names; null when it names none (its captions are not grounded).</summary>
+    public ModelEntry? GetLexiconFor(ModelEntry causalLm) => causalLm.Lexicon is { } lexicon ? Get(lexicon) : null;
+
     private static CatalogDocument Deserialize(Func<CatalogDocument?> read, string source)
     {
         try
@@ -185,6 +188,10 @@ public sealed class ModelCatalog
             else if (model.IsKind(ModelKinds.CausalLm))
             {
                 ValidateCausalLm(model, problems);
+                if (model.Lexicon is { } lexicon && (!_byName.TryGetValue(lexicon, out var entry) || !entry.IsKind(ModelKinds.CaptionLexicon)))
+                {
+                    problems.Add($"'{model.Name}': lexicon must name a caption-lexicon entry of this catalog");
+                }
             }
         }
 

@@ -43,6 +43,9 @@ public sealed record ModelEntry
     /// <summary>Causal-lm: the prompt, with <c>{labels}</c> standing for the image's labels joined by ", ".</summary>
     public string? PromptTemplate { get; init; }
 
+    /// <summary>Causal-lm: the caption-lexicon entry whose words ground its captions in the classifier's labels.</summary>
+    public string? Lexicon { get; init; }
+
     /// <summary>Causal-lm: where the weights came from when the file is converted from another format (e.g. a Hugging Face checkpoint).</summary>
     public string? ConvertedFrom { get; init; }
 

@@ -14,6 +14,12 @@ our own model, a model card.
 Graph: input_ids [b,s] int64, attention_mask [b,past+s] int64, position_ids [b,s] int64,
 past_key_values.{i}.key|value [b,heads,past,head_dim] float -> logits [b,s,vocab],
 present.{i}.key|value [b,heads,past+s,head_dim]. A zero-length past runs the prompt.
+
+One more input beside Optimum's, logit_token_ids [k] int64: the token ids to compute logits for, so
+logits are [b,s,k] (0..vocab-1 gives Optimum's full logits). Grounded decoding allows a few thousand
+tokens, and the tied 50,257-row head is most of a small model's work per token (docs/captions.md). It
+is a plain input, not an initializer-backed default: ONNX Runtime warns on every load about those and
+gives up constant folding around them.
 """
 import argparse
 import hashlib
@@ -38,19 +44,23 @@ class DecoderWithPast(torch.nn.Module):
         self.model = model
         self.n_layer = model.config["n_layer"]
 
-    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+    def forward(self, input_ids, attention_mask, position_ids, logit_token_ids, *past_flat):
         past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(self.n_layer)]
         h, presents = self.model.hidden(input_ids, position_ids, attention_mask, past)
-        out = [self.model.logits(h)]
+        head = self.model.transformer.wte.weight.index_select(0, logit_token_ids)
+        out = [torch.matmul(h, head.t())]
         for k, v in presents:
             out += [k, v]
         return tuple(out)
 
 
+LOGIT_TOKEN_IDS = "logit_token_ids"
+
+
 def io_names(n_layer):
     past = [f"past_key_values.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
     present = [f"present.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
-    return ["input_ids", "attention_mask", "position_ids"] + past, ["logits"] + present
+    return ["input_ids", "attention_mask", "position_ids", LOGIT_TOKEN_IDS] + past, ["logits"] + present
 
 
 def export_onnx(model, path):
@@ -60,13 +70,14 @@ def export_onnx(model, path):
     inputs, outputs = io_names(n_layer)
     b, s, p = 2, 3, 4
     dummy = [torch.randint(0, 1000, (b, s)), torch.ones(b, p + s, dtype=torch.long),
-             torch.arange(p, p + s).unsqueeze(0).expand(b, s).contiguous()]
+             torch.arange(p, p + s).unsqueeze(0).expand(b, s).contiguous(), torch.tensor([5, 7, 11])]
     dummy += [torch.randn(b, n_head, p, head_dim) for _ in range(2 * n_layer)]
     axes = {"input_ids": {0: "batch_size", 1: "sequence_length"},
             "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"},
             "position_ids": {0: "batch_size", 1: "sequence_length"},
-            "logits": {0: "batch_size", 1: "sequence_length"}}
-    for name in inputs[3:]:
+            LOGIT_TOKEN_IDS: {0: "logit_tokens"},
+            "logits": {0: "batch_size", 1: "sequence_length", 2: "logit_tokens"}}
+    for name in inputs[4:]:
         axes[name] = {0: "batch_size", 2: "past_sequence_length"}
     for name in outputs[1:]:
         axes[name] = {0: "batch_size", 2: "past_sequence_length + sequence_length"}

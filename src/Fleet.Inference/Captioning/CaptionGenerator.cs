@@ -1,3 +1,4 @@
+using Fleet.Inference.Captioning.Grounding;
 using Fleet.Models;
 using Fleet.Inference.Runtime;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,10 @@ namespace Fleet.Inference.Captioning;
 /// Writes captions with a GPT-2 decoder graph (Optimum decoder_with_past names) from the catalog: one ONNX
 /// Runtime session, created once and shared. Prompts are batched with left padding, an attention mask and
 /// position ids; the prompt runs once with an empty past and every further step feeds one token per row and
-/// the previous step's key/value cache. All members are thread-safe; every call uses its own buffers.
+/// the previous step's key/value cache. A model that names a caption lexicon writes grounded captions
+/// (docs/captions.md): an opening worded by the scores is forced, then every token must spell a free word or
+/// a phrase the image's labels license, and the graph computes logits only for those tokens when it can.
+/// All members are thread-safe; every call uses its own buffers.
 /// </summary>
 public sealed class CaptionGenerator : IDisposable
 {
@@ -19,8 +23,12 @@ public sealed class CaptionGenerator : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly Lazy<bool[]> _endsSentence;
+    private readonly Lazy<bool[]> _longWordStarts;
+    private readonly GroundedVocabulary? _grounded;
+    private readonly string? _logitTokenIdsInput;
+    private readonly LogitColumns _allColumns;
 
-    private CaptionGenerator(ModelEntry model, ProviderSession session, int batchSize)
+    private CaptionGenerator(ModelEntry model, ProviderSession session, int batchSize, CaptionLexicon? lexicon)
     {
         Model = model;
         Decoder = model.Decoder!;
@@ -30,8 +38,19 @@ public sealed class CaptionGenerator : IDisposable
         _outputNames = Decoder.OutputNames();
         BatchSize = Math.Max(1, batchSize);
         _endsSentence = new(FindSentenceEnds);
+        _longWordStarts = new(FindLongWordStarts);
         CheckModelNames(session.Session, model, _inputNames, _outputNames);
+        Lexicon = lexicon;
+        _grounded = lexicon is null ? null : new GroundedVocabulary(lexicon, Tokenizer, Decoder.EndOfText);
+        _logitTokenIdsInput = Decoder.LogitTokenIds is { } name && session.Session.InputMetadata.ContainsKey(name) ? name : null;
+        _allColumns = LogitColumns.All(Decoder.Vocabulary);
     }
+
+    /// <summary>The grounding rule's word lists; null when the model's catalog entry names none (captions are then free text).</summary>
+    public CaptionLexicon? Lexicon { get; }
+
+    /// <summary>Whether the graph computes logits for a subset of tokens (its logit_token_ids input).</summary>
+    public bool ComputesLogitSubsets => _logitTokenIdsInput is not null;
 
     public ModelEntry Model { get; }
 
@@ -61,11 +80,14 @@ public sealed class CaptionGenerator : IDisposable
         var model = catalog.Get(modelName, ModelKinds.CausalLm);
 
         var modelPath = await resolver.ResolveAsync(model, cancellationToken);
-        return Create(model, modelPath, options ?? new InferenceOptions(), logger);
+        var lexicon = catalog.GetLexiconFor(model) is { } entry
+            ? CaptionLexicon.Load(await resolver.ResolveAsync(entry, cancellationToken))
+            : null;
+        return Create(model, modelPath, options ?? new InferenceOptions(), logger, lexicon);
     }
 
-    /// <summary>Opens a session for a model file already on disk.</summary>
-    public static CaptionGenerator Create(ModelEntry model, string modelPath, InferenceOptions options, ILogger? logger = null)
+    /// <summary>Opens a session for a model file already on disk; <paramref name="lexicon"/> null writes ungrounded captions.</summary>
+    public static CaptionGenerator Create(ModelEntry model, string modelPath, InferenceOptions options, ILogger? logger = null, CaptionLexicon? lexicon = null)
     {
         if (model.Decoder is null || model.PromptTemplate is null)
         {
@@ -76,7 +98,7 @@ public sealed class CaptionGenerator : IDisposable
         var session = ExecutionProviders.CreateSession(modelPath, options, logger ?? NullLogger.Instance);
         try
         {
-            return new CaptionGenerator(model, session, options.BatchSize);
+            return new CaptionGenerator(model, session, options.BatchSize, lexicon);
         }
         catch
         {
@@ -89,13 +111,43 @@ public sealed class CaptionGenerator : IDisposable
     public IReadOnlyList<int> EncodePrompt(IReadOnlyList<string> labels) =>
         Tokenizer.Encode(CaptionPrompt.Format(PromptTemplate, labels));
 
-    /// <summary>One cleaned, one-sentence caption per image, from its labels; an empty string when the model wrote nothing usable.</summary>
-    public IReadOnlyList<string> Generate(IReadOnlyList<IReadOnlyList<string>> labelsPerImage, CaptionSettings? settings = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One cleaned, one-sentence caption per image, from its labels and scores: grounded when the model has a lexicon
+    /// (the forced opening, then only licensed words); an empty string when the model wrote nothing usable.
+    /// </summary>
+    public IReadOnlyList<string> Generate(IReadOnlyList<CaptionRequest> requests, CaptionSettings? settings = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(labelsPerImage);
-        var prompts = labelsPerImage.Select(EncodePrompt).ToList();
-        var tokens = GenerateTokens(prompts, settings, useKvCache: true, cancellationToken);
-        return [.. tokens.Select(ids => CaptionText.Clean(Tokenizer.Decode(ids)))];
+        ArgumentNullException.ThrowIfNull(requests);
+        settings ??= CaptionSettings.Default;
+        var rule = settings.Rule;
+        var openings = new string?[requests.Count];
+        var prompts = new List<IReadOnlyList<int>>(requests.Count);
+        var constraints = new GroundedContinuation?[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var labels = requests[i].Labels;
+            if (labels.Count == 0)
+            {
+                throw new ArgumentException($"Caption request '{requests[i].Key}' has no labels.", nameof(requests));
+            }
+
+            var evidence = rule.Evidence(labels);
+            var prompt = EncodePrompt([.. evidence.Take(settings.PromptLabels).Select(l => l.Label)]);
+            if (_grounded is not null)
+            {
+                var opening = CaptionFrame.For(labels, rule, Lexicon);
+                var openingTokens = Tokenizer.Encode(" " + opening);
+                openings[i] = opening;
+                prompt = [.. prompt, .. openingTokens];
+                constraints[i] = new GroundedContinuation(_grounded, _grounded.Licensed(new CaptionLicence(evidence, Lexicon)), openingTokens, LabelWording.Words(opening).Count);
+            }
+
+            prompts.Add(prompt);
+        }
+
+        var seeds = requests.Select(r => StableHash(r.Key)).ToArray();
+        var tokens = Run(prompts, settings, useKvCache: true, seeds, constraints, cancellationToken);
+        return [.. tokens.Select((ids, i) => openings[i] is { } opening ? CaptionText.AfterOpening(opening, Tokenizer.Decode(ids)) : CaptionText.Clean(Tokenizer.Decode(ids)))];
     }
 
     /// <summary>
@@ -110,7 +162,17 @@ public sealed class CaptionGenerator : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompts);
-        settings ??= CaptionSettings.Default;
+        return Run(prompts, settings ?? CaptionSettings.Default, useKvCache, [.. Enumerable.Range(0, prompts.Count)], new GroundedContinuation?[prompts.Count], cancellationToken);
+    }
+
+    private IReadOnlyList<IReadOnlyList<int>> Run(
+        IReadOnlyList<IReadOnlyList<int>> prompts,
+        CaptionSettings settings,
+        bool useKvCache,
+        IReadOnlyList<int> seeds,
+        IReadOnlyList<GroundedContinuation?> constraints,
+        CancellationToken cancellationToken)
+    {
         settings.Validate();
         foreach (var prompt in prompts)
         {
@@ -128,7 +190,8 @@ public sealed class CaptionGenerator : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var members = order.AsSpan(start, Math.Min(BatchSize, prompts.Count - start)).ToArray();
             var rows = members.Select(i => prompts[i]).ToList();
-            var batch = new GenerationBatch(rows, members, settings, Decoder.EndOfText, IsStop);
+            var rowConstraints = members.Select(i => constraints[i]).ToArray();
+            var batch = new GenerationBatch(rows, [.. members.Select(i => seeds[i])], settings, Decoder.EndOfText, IsStop, IsLongWordStart, rowConstraints, ColumnsFor(rowConstraints));
             if (useKvCache)
             {
                 RunWithCache(batch, cancellationToken);
@@ -174,10 +237,10 @@ public sealed class CaptionGenerator : IDisposable
             for (var step = 0; step < batch.Settings.MaxNewTokens; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var outputs = Run(ids, mask, positions, rows, sequence, total, past);
+                var outputs = Run(ids, mask, positions, rows, sequence, total, past, batch.Columns);
                 previous?.Dispose();
                 previous = outputs;
-                batch.Advance(outputs[0].GetTensorDataAsSpan<float>(), sequence, Decoder.Vocabulary, step);
+                batch.Advance(outputs[0].GetTensorDataAsSpan<float>(), sequence, step);
                 if (batch.AllFinished)
                 {
                     break;
@@ -212,8 +275,8 @@ public sealed class CaptionGenerator : IDisposable
             var past = EmptyPast(rows);
             try
             {
-                using var outputs = Run(ids, mask, positions, rows, length, length, past);
-                batch.Advance(outputs[0].GetTensorDataAsSpan<float>(), length, Decoder.Vocabulary, step);
+                using var outputs = Run(ids, mask, positions, rows, length, length, past, batch.Columns);
+                batch.Advance(outputs[0].GetTensorDataAsSpan<float>(), length, step);
             }
             finally
             {
@@ -230,22 +293,42 @@ public sealed class CaptionGenerator : IDisposable
         }
     }
 
-    private IDisposableReadOnlyCollection<OrtValue> Run(long[] ids, long[] mask, long[] positions, int rows, int sequence, int total, IReadOnlyList<OrtValue> past)
+    // A grounded batch asks the graph for the logits of its vocabulary only, when the graph takes logit_token_ids.
+    private LogitColumns ColumnsFor(IReadOnlyList<GroundedContinuation?> constraints) =>
+        _logitTokenIdsInput is not null && constraints.All(c => c is not null)
+            ? LogitColumns.Of(Decoder.Vocabulary, constraints.SelectMany(c => c!.Columns))
+            : _allColumns;
+
+    private IDisposableReadOnlyCollection<OrtValue> Run(long[] ids, long[] mask, long[] positions, int rows, int sequence, int total, IReadOnlyList<OrtValue> past, LogitColumns columns)
     {
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [rows, sequence]);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [rows, total]);
         using var positionsValue = OrtValue.CreateTensorValueFromMemory(positions, [rows, sequence]);
-        OrtValue[] inputs = [idsValue, maskValue, positionsValue, .. past];
-        var outputs = _session.Session.Run(_runOptions, _inputNames, inputs, _outputNames);
+        using var columnsValue = _logitTokenIdsInput is null ? null : OrtValue.CreateTensorValueFromMemory(columns.Feed, [columns.Feed.Length]);
+        OrtValue[] inputs = [idsValue, maskValue, positionsValue, .. past, .. columnsValue is null ? Array.Empty<OrtValue>() : [columnsValue]];
+        string[] names = columnsValue is null ? _inputNames : [.. _inputNames, _logitTokenIdsInput!];
+        var outputs = _session.Session.Run(_runOptions, names, inputs, _outputNames);
         var shape = outputs[0].GetTensorTypeAndShape().Shape;
-        if (shape.Length != 3 || shape[0] != rows || shape[1] != sequence || shape[2] != Decoder.Vocabulary)
+        if (shape.Length != 3 || shape[0] != rows || shape[1] != sequence || shape[2] != columns.Count)
         {
             outputs.Dispose();
             throw new InvalidOperationException(
-                $"Model '{ModelName}' returned logits [{string.Join(", ", shape)}], expected [{rows}, {sequence}, {Decoder.Vocabulary}].");
+                $"Model '{ModelName}' returned logits [{string.Join(", ", shape)}], expected [{rows}, {sequence}, {columns.Count}].");
         }
 
         return outputs;
+    }
+
+    // FNV-1a over the key's UTF-16 units: the same seed for the same image in every process (string.GetHashCode is randomised).
+    private static int StableHash(string key)
+    {
+        var hash = 2166136261u;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return unchecked((int)hash);
     }
 
     /// <summary>Zero-length key/value tensors [rows, heads, 0, head size]: the past of a prompt.</summary>
@@ -265,6 +348,21 @@ public sealed class CaptionGenerator : IDisposable
         }
 
         return extended;
+    }
+
+    private bool IsLongWordStart(int token) => token < _longWordStarts.Value.Length && _longWordStarts.Value[token];
+
+    // " sitting", " quietly": a token that begins a word of five letters or more (not "a", "the", "is", "in").
+    private bool[] FindLongWordStarts()
+    {
+        var starts = new bool[Math.Min(Decoder.Vocabulary, CaptionTokenizer.Gpt2VocabularySize)];
+        for (var id = 0; id < starts.Length; id++)
+        {
+            var text = Tokenizer.Decode([id]);
+            starts[id] = text.Length >= 6 && text[0] == ' ' && text.Skip(1).All(char.IsLetter);
+        }
+
+        return starts;
     }
 
     private bool[] FindSentenceEnds()

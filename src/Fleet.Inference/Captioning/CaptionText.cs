@@ -7,6 +7,26 @@ public static class CaptionText
 {
     private static readonly char[] s_sentenceEnds = ['.', '!', '?'];
 
+    /// <summary>
+    /// A grounded caption: the forced <paramref name="opening"/> ("A St. Bernard", kept whole: its "." ends nothing) and
+    /// the continuation the constraint let through, cut at its first sentence end, ending in one ".".
+    /// </summary>
+    public static string AfterOpening(string opening, string generated)
+    {
+        ArgumentNullException.ThrowIfNull(opening);
+        ArgumentNullException.ThrowIfNull(generated);
+        var text = CollapseWhitespace(generated);
+        var end = text.IndexOfAny(s_sentenceEnds);
+        if (end >= 0)
+        {
+            text = text[..end];
+        }
+
+        text = text.TrimEnd(',', ';', ':', '-', ' ');
+        var glue = text.StartsWith(',') ? string.Empty : " ";
+        return opening + (text.Length == 0 ? string.Empty : glue + text) + ".";
+    }
+
     public static string Clean(string generated)
     {
         ArgumentNullException.ThrowIfNull(generated);
