@@ -5,6 +5,12 @@ public static class JobSpecValidator
 {
     public const int MaxShardSize = 100_000;
     public const int MaxTopK = 100;
+    // Caption bounds (the generator holds itself to the same: Fleet.Inference CaptionSettings): each keeps a request from
+    // allocating per token what it names (caption.topK: 1e9 was a heap of a billion entries per token).
+    public const int MaxCaptionPromptLabels = 5;
+    public const int MaxCaptionNewTokens = 64;
+    public const int MaxCaptionTopK = 1000;
+    public const float MaxCaptionTemperature = 5f;
 
     /// <summary>Returns (field, reason) for every problem; empty when the spec is valid.</summary>
     public static IReadOnlyList<(string Field, string Reason)> Validate(JobSpec spec)
@@ -25,12 +31,18 @@ public static class JobSpecValidator
         if (spec.Captioner is not null)
         {
             var caption = spec.Caption;
-            if (caption.PromptLabels is < 1 or > 10)
-                problems.Add(("caption.promptLabels", $"must be between 1 and 10, was {caption.PromptLabels}"));
-            if (caption.MaxNewTokens is < 1 or > 128)
-                problems.Add(("caption.maxNewTokens", $"must be between 1 and 128, was {caption.MaxNewTokens}"));
-            if (caption.TopP is <= 0 or > 1 || caption.TopK < 0 || caption.Temperature <= 0)
-                problems.Add(("caption", "needs 0 < topP <= 1, topK >= 0 and temperature > 0"));
+            if (caption.PromptLabels is < 1 or > MaxCaptionPromptLabels)
+                problems.Add(("caption.promptLabels", $"must be between 1 and {MaxCaptionPromptLabels}, was {caption.PromptLabels}"));
+            if (caption.MaxNewTokens is < 1 or > MaxCaptionNewTokens)
+                problems.Add(("caption.maxNewTokens", $"must be between 1 and {MaxCaptionNewTokens}, was {caption.MaxNewTokens}"));
+            if (caption.TopK is < 0 or > MaxCaptionTopK)
+                problems.Add(("caption.topK", $"must be between 0 (no limit) and {MaxCaptionTopK}, was {caption.TopK}"));
+            if (!(caption.TopP > 0 && caption.TopP <= 1))
+                problems.Add(("caption.topP", $"must be above 0 and at most 1, was {caption.TopP}"));
+            if (!(caption.Temperature > 0 && caption.Temperature <= MaxCaptionTemperature))
+                problems.Add(("caption.temperature", $"must be above 0 and at most {MaxCaptionTemperature}, was {caption.Temperature}"));
+            if (!(caption.MinLabelScore >= 0 && caption.MinLabelScore <= 1))
+                problems.Add(("caption.minLabelScore", $"must be between 0 and 1, was {caption.MinLabelScore}"));
         }
         return problems;
     }

@@ -84,6 +84,7 @@ public sealed class JobGrain(
             return Rejected(problems);
 
         Job.Spec = spec;
+        Job.CaptionStyle = admission.CaptionStyleOf(spec);
         Job.CreatedAt = clock.Time.GetUtcNow();
         Job.State = JobState.Planning;
         await StartRunAsync();
@@ -99,6 +100,8 @@ public sealed class JobGrain(
             return Rejected(new Dictionary<string, string> { ["state"] = $"job '{JobId}' is already {Job.State.ToString().ToLowerInvariant()}" });
         if (Job.State == JobState.Succeeded)
             return Rejected(new Dictionary<string, string> { ["state"] = $"job '{JobId}' already succeeded; nothing to resume" });
+        if (admission.ResumeProblem(Job) is { } mixed)
+            return Rejected(new Dictionary<string, string> { ["captioner"] = mixed });
 
         foreach (var shard in Job.FailedByShard.Keys.ToArray())
             Job.ReopenShard(shard);

@@ -43,6 +43,8 @@ public sealed class JobRecord
 
     /// <summary>Which classifiers committed shards, on which provider (a few entries: one per kind of silo).</summary>
     [Id(18)] public List<ClassifierRun> ClassifierRuns { get; set; } = [];
+    /// <summary>What writes this job's captions (<see cref="Admission.CaptionStyle"/>); null without captions or from before it was kept.</summary>
+    [Id(19)] public string? CaptionStyle { get; set; }
 
     public bool IsActive => State is JobState.Planning or JobState.Running;
 

@@ -17,6 +17,8 @@ public sealed class JobRequestOptions
     private readonly Option<string?> _classifier = new("--classifier") { Description = $"Classifier model from models/catalog.json (default {JobSpec.DefaultClassifier})" };
     private readonly Option<bool> _noCaption = new("--no-caption") { Description = "Label only, no captions" };
     private readonly Option<string?> _captioner = new("--captioner") { Description = $"Caption model from models/catalog.json (default {JobSpec.DefaultCaptioner})" };
+    private readonly Option<float?> _captionMinScore = new("--caption-min-score") { Description = $"The lowest score at which a label other than the top one is evidence a caption may name (default {Contracts.CaptionOptions.DefaultMinLabelScore}; docs/captions.md)" };
+    private readonly Option<bool> _greedyCaptions = new("--greedy-captions") { Description = "Always the caption model's most likely words (every image with the same labels gets the same caption); default: sampled, seeded per image" };
     private readonly Option<double?> _maxFailed = new("--max-failed-fraction") { Description = $"Fail the job when more than this fraction of images fail (default {JobSpec.DefaultMaxFailedFraction})" };
 
     public JobRequestOptions(string datasetDescription, string jobIdDescription)
@@ -28,7 +30,7 @@ public sealed class JobRequestOptions
     public void AddTo(Command command)
     {
         command.Add(_dataset);
-        foreach (var option in new Option[] { _output, _jobId, _shardSize, _topK, _classifier, _noCaption, _captioner, _maxFailed })
+        foreach (var option in new Option[] { _output, _jobId, _shardSize, _topK, _classifier, _noCaption, _captioner, _captionMinScore, _greedyCaptions, _maxFailed })
             command.Add(option);
     }
 
@@ -42,6 +44,13 @@ public sealed class JobRequestOptions
         Classifier = parse.GetValue(_classifier),
         Captions = !parse.GetValue(_noCaption),
         Captioner = parse.GetValue(_captioner),
+        Caption = CaptionSettings(parse),
         MaxFailedFraction = parse.GetValue(_maxFailed),
     };
+
+    // Null unless a caption flag is given, so the request's defaults apply (and a resumed job's spec stays the same).
+    private CaptionOptions? CaptionSettings(ParseResult parse) =>
+        parse.GetValue(_captionMinScore) is null && !parse.GetValue(_greedyCaptions)
+            ? null
+            : new CaptionOptions { MinLabelScore = parse.GetValue(_captionMinScore) ?? Contracts.CaptionOptions.DefaultMinLabelScore, Greedy = parse.GetValue(_greedyCaptions) };
 }

@@ -48,6 +48,12 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
         return problems;
     }
 
+    /// <summary>What writes <paramref name="spec"/>'s captions here (<see cref="Admission.CaptionStyle"/>), recorded when it is admitted.</summary>
+    public string? CaptionStyleOf(JobSpec spec) => CaptionStyle.Of(spec, catalog);
+
+    /// <summary>Why resuming <paramref name="job"/> here would mix caption styles in its rows; null when it would not.</summary>
+    public string? ResumeProblem(JobRecord job) => CaptionStyle.ResumeProblem(job, catalog);
+
     private void CheckModel(Dictionary<string, string> problems, string field, string name, string kind)
     {
         try

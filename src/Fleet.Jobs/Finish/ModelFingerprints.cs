@@ -23,12 +23,20 @@ public static class ModelFingerprints
         if (spec.Captioner is { } captioner)
         {
             var c = spec.Caption;
-            fingerprints["captioner"] = new(captioner, catalog.Get(captioner).Sha256, new Dictionary<string, string>
+            var model = catalog.Get(captioner);
+            var captionSettings = new Dictionary<string, string>
             {
                 ["promptLabels"] = c.PromptLabels.ToString(),
                 ["maxNewTokens"] = c.MaxNewTokens.ToString(),
-                ["decoding"] = c.Greedy ? "greedy" : $"sample(temperature={c.Temperature}, topK={c.TopK}, topP={c.TopP}, seed={c.Seed})",
-            });
+                ["decoding"] = c.Greedy ? "greedy" : $"sample(temperature={c.Temperature}, topK={c.TopK}, topP={c.TopP}, seed={c.Seed}, per image)",
+            };
+            // Grounded captions: the lexicon that licensed their words and the evidence threshold (docs/captions.md).
+            if (catalog.GetLexiconFor(model) is { } lexicon)
+            {
+                captionSettings["lexicon"] = $"{lexicon.Name} sha256:{lexicon.Sha256}";
+                captionSettings["minLabelScore"] = c.MinLabelScore.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            fingerprints["captioner"] = new(captioner, model.Sha256, captionSettings);
         }
         return fingerprints;
     }

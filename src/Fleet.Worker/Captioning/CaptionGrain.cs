@@ -1,5 +1,7 @@
 using Fleet.Contracts;
 using Fleet.Inference.Captioning;
+using Fleet.Inference.Captioning.Grounding;
+using Fleet.Inference.Classification;
 using Fleet.Telemetry;
 using Orleans.Concurrency;
 
@@ -9,14 +11,15 @@ namespace Fleet.Worker.Captioning;
 [StatelessWorker]
 public sealed class CaptionGrain(CaptionerPool captioners, FleetMetrics metrics) : Grain, ICaptionGrain
 {
-    public async Task<IReadOnlyList<string>> Caption(string captioner, CaptionOptions options, IReadOnlyList<IReadOnlyList<string>> labelsPerImage)
+    public async Task<IReadOnlyList<string>> Caption(string captioner, CaptionOptions options, IReadOnlyList<CaptionInput> images)
     {
         using var activity = FleetTelemetry.Activities.StartActivity("caption");
-        activity?.SetTag("fleet.images", labelsPerImage.Count);
+        activity?.SetTag("fleet.images", images.Count);
         var generator = await captioners.GetAsync(captioner);
         var settings = options.ToSettings();
+        var requests = images.Select(image => new CaptionRequest([.. image.Labels.Select(l => new Prediction(l.Label, l.ClassId, l.Score))], image.Uri)).ToArray();
         // Generation is synchronous CPU/GPU work: keep it off the grain's scheduler.
-        var captions = await Task.Run(() => generator.Generate(labelsPerImage, settings));
+        var captions = await Task.Run(() => generator.Generate(requests, settings));
         metrics.CaptionsGenerated.Add(captions.Count);
         return captions;
     }

@@ -14,5 +14,7 @@ public static class CaptionOptionsExtensions
         TopK = options.TopK,
         TopP = options.TopP,
         Seed = options.Seed,
+        PromptLabels = options.PromptLabels,
+        MinLabelScore = options.MinLabelScore,
     };
 }

@@ -181,7 +181,9 @@ public sealed class ShardProcessor(
             metrics.QueuedImages.Add(-batch.Indices.Count);
             var results = batch.Results;
             var labeled = Enumerable.Range(0, results.Count).Where(k => results[k].Succeeded).ToArray();
-            var captions = await CaptionAsync(spec, labeled.Select(k => results[k].Predictions).ToArray());
+            var captions = await CaptionAsync(spec, [.. labeled.Select(k => new CaptionInput(
+                ItemReader.Display(uris[batch.Indices[k]]),
+                [.. results[k].Predictions.Select(p => new CaptionLabel(p.Label, p.ClassId, p.Score))]))]);
             for (var j = 0; j < labeled.Length; j++)
             {
                 var index = batch.Indices[labeled[j]];
@@ -203,12 +205,11 @@ public sealed class ShardProcessor(
     }
 
     /// <summary>Hands the labeled batch to the caption grain on this silo; null when the job has no captioner.</summary>
-    private async Task<IReadOnlyList<string>?> CaptionAsync(JobSpec spec, IReadOnlyList<Prediction>[] predictions)
+    private async Task<IReadOnlyList<string>?> CaptionAsync(JobSpec spec, IReadOnlyList<CaptionInput> images)
     {
-        if (spec.Captioner is null || predictions.Length == 0)
+        if (spec.Captioner is null || images.Count == 0)
             return null;
-        var labels = predictions.Select(p => (IReadOnlyList<string>)p.Take(spec.Caption.PromptLabels).Select(l => l.Label).ToArray()).ToArray();
-        return await grains.GetGrain<ICaptionGrain>(0).Caption(spec.Captioner, spec.Caption, labels);
+        return await grains.GetGrain<ICaptionGrain>(0).Caption(spec.Captioner, spec.Caption, images);
     }
 
     private static string ErrorRow(string uri, string error, ResultModels models, int shard) =>
