@@ -47,6 +47,27 @@ public sealed class JobsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(errors.TryGetProperty("output", out _), problem.ToString());
     }
 
+    [Theory]
+    [InlineData("topK", 1_000_000_000)]
+    [InlineData("maxNewTokens", 100_000)]
+    [InlineData("promptLabels", 50)]
+    [InlineData("temperature", 1e9)]
+    [InlineData("topP", 0)]
+    [InlineData("minLabelScore", 2)]
+    public async Task An_absurd_caption_setting_is_400_naming_the_field(string field, double value)
+    {
+        // Before the bounds, caption.topK 1e9 sized a heap of a billion entries for every generated token.
+        var caption = new System.Text.Json.Nodes.JsonObject { [field] = field is "temperature" or "topP" or "minLabelScore" ? value : (int)value };
+        var request = new System.Text.Json.Nodes.JsonObject { ["dataset"] = TestPaths.ImageNetSample, ["output"] = TestPaths.NewTempFolder("out"), ["caption"] = caption };
+
+        var response = await api.Client().PostAsJsonAsync("/jobs", request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("caption." + field, out var reason), errors.ToString());
+        Assert.Contains("must be", reason[0].GetString());
+    }
+
     [Fact]
     public async Task A_dataset_that_does_not_exist_is_400_naming_the_dataset()
     {

@@ -50,7 +50,7 @@ public sealed class JobEndToEndTests(FleetSiloFixture fleet) : IClassFixture<Fle
     }
 
     [Fact]
-    public async Task With_a_captioner_every_labeled_row_gets_a_caption_and_the_fingerprint_names_it()
+    public async Task With_a_captioner_every_labeled_row_gets_a_grounded_caption_and_the_fingerprint_names_it()
     {
         var folder = SamplePhotos.Folder(8, ("zz-corrupt.jpg", SamplePhotos.CorruptJpeg()));
         var output = TestPaths.NewTempFolder("out");
@@ -64,16 +64,23 @@ public sealed class JobEndToEndTests(FleetSiloFixture fleet) : IClassFixture<Fle
         Assert.Equal(JobState.Succeeded, status.State);
         var audit = await RowAudit.ReadAsync(Store(output), "e2e-captions");
         audit.AssertExactlyOnce(FileUris(folder));
+        // The rule's checker over what the engine wrote: every word free or licensed by the row's own labels and scores.
+        var catalog = Fleet.Models.ModelCatalog.Load(Path.Combine(TestPaths.RepoRoot, "models", "catalog.json"));
+        var lexicon = Fleet.Inference.Captioning.Grounding.CaptionLexicon.Load(Path.Combine(TestPaths.RepoRoot, "models", "caption-lexicon", catalog.Get("caption-lexicon").File));
+        var checker = new Fleet.Inference.Captioning.Grounding.GroundingChecker(lexicon, Fleet.Inference.Captioning.Grounding.GroundingRule.Default);
         Assert.All(audit.Labeled, r =>
         {
             Assert.False(string.IsNullOrWhiteSpace(r.Caption));
             Assert.DoesNotContain("labels:", r.Caption);
             Assert.Equal("fleet-caption-gpt2-small", r.Model.Captioner);
+            var verdict = checker.Check(r.Caption!, [.. r.Labels!.Select(l => new Fleet.Inference.Classification.Prediction(l.Label, l.ClassId, l.Score))]);
+            Assert.True(verdict.Grounded && verdict.NamesTopLabel && verdict.WordingProblem is null, $"{r.Caption}: {string.Join(", ", verdict.Unlicensed)} {verdict.WordingProblem}");
         });
         Assert.Null(Assert.Single(audit.Errors).Caption);
         var success = await File.ReadAllTextAsync(Path.Combine(output, "e2e-captions", ResultLayout.SuccessMarker));
         Assert.Contains("\"captioner\"", success);
         Assert.Contains("\"maxNewTokens\": \"20\"", success);
+        Assert.Contains("\"lexicon\": \"caption-lexicon sha256:", success);
     }
 
     [Fact]

@@ -28,6 +28,10 @@ root.Subcommands.Add(Scenario("generate", "Caption-model tokens/s at batch 1 and
      new Option<int[]>("--batches") { Description = "Prompts per batch (KV cache off is measured up to 16)", DefaultValueFactory = _ => [1, 16], AllowMultipleArgumentsPerToken = true }],
     (p, _) => GenerateScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--new-tokens"), p.GetValue<int[]>("--batches")!)));
 
+root.Subcommands.Add(Scenario("captions", "Caption fidelity: grounded, label named, wording, distinct shapes, fluency, over the sample photos, unseen crops and every class",
+    [new Option<int>("--variants") { Description = "Unseen crops per sample photo", DefaultValueFactory = _ => 10 },
+     new Option<int>("--examples") { Description = "Example captions printed per set", DefaultValueFactory = _ => 12 }],
+    (p, _) => CaptionFidelityScenario.RunAsync(p.GetValue<int>("--variants"), p.GetValue<int>("--examples"))));
 root.Subcommands.Add(Scenario("control-plane", "The engine with a stand-in model that only waits, 1..16 in-process silos",
     [new Option<int[]>("--silos") { Description = "Silo counts", DefaultValueFactory = _ => [1, 2, 4, 8, 16], AllowMultipleArgumentsPerToken = true },
      new Option<int>("--wait-ms") { Description = "Stand-in milliseconds per batch", DefaultValueFactory = _ => 200 },

@@ -87,6 +87,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1, help="1 beats 2 on a shared 2-core machine (no OpenMP spin)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--device", default="cpu", help="cuda trains with the full softmax (no sampling needed)")
+    ap.add_argument("--init", help="HF checkpoint folder to start from (fine-tune; from_onnx.py recovers one from a committed model)")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -97,8 +98,14 @@ def main():
     test = read_split(os.path.join(args.data, "test.ids.tsv"))
     dev_subset = random.Random(7).sample(dev, min(args.dev_subset, len(dev)))
 
-    cfg = hf_config(args.n_layer, args.n_head, args.n_embd, args.n_positions, dropout=args.dropout)
-    model = GPT2LMHeadModel(cfg).to(args.device)
+    if args.init:
+        model, cfg = load_hf_checkpoint(args.init)
+        cfg = dict(cfg, resid_pdrop=args.dropout, embd_pdrop=args.dropout, attn_pdrop=args.dropout)
+        model.config = cfg
+        model = model.to(args.device)
+    else:
+        cfg = hf_config(args.n_layer, args.n_head, args.n_embd, args.n_positions, dropout=args.dropout)
+        model = GPT2LMHeadModel(cfg).to(args.device)
     full_softmax = args.device != "cpu"
     torch.backends.cuda.matmul.allow_tf32 = True
     vocab = cfg["vocab_size"]

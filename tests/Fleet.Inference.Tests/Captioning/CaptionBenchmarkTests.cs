@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Fleet.Inference.Captioning;
+using Fleet.Inference.Captioning.Grounding;
 using Fleet.Inference.Runtime;
 using Fleet.Inference.Tests.Support;
 using Xunit.Abstractions;
@@ -9,20 +10,15 @@ namespace Fleet.Inference.Tests.Captioning;
 
 /// <summary>
 /// Generation speed of the trained model (batch 1 and 16, KV cache on and off) and sample captions. Runs only
-/// with FLEET_CAPTION_BENCH=1 (it takes a while):
+/// with FLEET_CAPTION_BENCH=1 (it takes a while; skipped, saying so, otherwise):
 /// <c>FLEET_CAPTION_BENCH=1 dotnet test tests/Fleet.Inference.Tests --filter CaptionBenchmark --logger "console;verbosity=detailed"</c>.
 /// </summary>
 [Collection(CaptionCollection.Name)]
 public sealed class CaptionBenchmarkTests(CaptionFixture fixture, ITestOutputHelper output)
 {
-    [Fact]
+    [CaptionBenchFact]
     public async Task Reports_tokens_per_second()
     {
-        if (Environment.GetEnvironmentVariable("FLEET_CAPTION_BENCH") != "1")
-        {
-            return;
-        }
-
         // Default ONNX Runtime threads (one per core) and one thread: on a busy shared machine one can win.
         using var oneThread = await CaptionGenerator.LoadAsync(fixture.Catalog, fixture.Resolver, CaptionFixture.TrainedModel, new InferenceOptions { Device = InferenceDevice.Cpu, BatchSize = 16, IntraOpThreads = 1 });
         foreach (var (generator, threads) in new[] { (fixture.Trained, "default"), (oneThread, "1") })
@@ -57,14 +53,9 @@ public sealed class CaptionBenchmarkTests(CaptionFixture fixture, ITestOutputHel
         }
     }
 
-    [Fact]
+    [CaptionBenchFact]
     public void Prints_sample_captions()
     {
-        if (Environment.GetEnvironmentVariable("FLEET_CAPTION_BENCH") != "1")
-        {
-            return;
-        }
-
         string[][] labelSets =
         [
             ["golden retriever", "Labrador Retriever", "tennis ball"],
@@ -79,8 +70,9 @@ public sealed class CaptionBenchmarkTests(CaptionFixture fixture, ITestOutputHel
             ["Border Collie", "frisbee", "park bench"],
         ];
 
-        var greedy = fixture.Trained.Generate(labelSets);
-        var sampled = fixture.Trained.Generate(labelSets, new CaptionSettings { Greedy = false, Seed = 1 });
+        var requests = labelSets.Select((labels, i) => CaptionRequest.FromLabels(labels, $"image{i}")).ToList();
+        var greedy = fixture.Trained.Generate(requests, CaptionSettings.Default with { Greedy = true });
+        var sampled = fixture.Trained.Generate(requests, CaptionSettings.Default with { Greedy = false, Seed = 1 });
         for (var i = 0; i < labelSets.Length; i++)
         {
             output.WriteLine($"{string.Join(", ", labelSets[i]),-50} | {greedy[i]} | sampled: {sampled[i]}");

@@ -1,4 +1,5 @@
 using Fleet.Inference.Captioning;
+using Fleet.Inference.Captioning.Grounding;
 using Fleet.Inference.Runtime;
 using Fleet.Inference.Tests.Support;
 
@@ -21,9 +22,11 @@ public sealed class CaptionGeneratorTests(CaptionFixture fixture)
     ];
 
     // No early stop, so every step of every row is compared.
-    private static readonly CaptionSettings s_long = new() { MaxNewTokens = 12, StopAtSentenceEnd = false, MinNewTokens = 12 };
+    private static readonly CaptionSettings s_long = new() { Greedy = true, MaxNewTokens = 12, StopAtSentenceEnd = false, MinNewTokens = 12 };
 
     private CaptionGenerator Tiny => fixture.Tiny;
+
+    private static CaptionRequest Request(string[] labels, int i) => CaptionRequest.FromLabels(labels, $"image{i}");
 
     [Fact]
     public void Loads_the_catalog_decoder_on_cpu()
@@ -56,7 +59,7 @@ public sealed class CaptionGeneratorTests(CaptionFixture fixture)
         var single = prompts.Select(p => Tiny.GenerateTokens([p], s_long)[0]).ToList();
 
         Assert.Equal(single, batched);
-        Assert.Equal(s_labelSets.Select(l => Tiny.Generate([l])[0]), Tiny.Generate(s_labelSets));
+        Assert.Equal(s_labelSets.Select((l, i) => Tiny.Generate([Request(l, i)])[0]), Tiny.Generate([.. s_labelSets.Select(Request)]));
     }
 
     [Fact]
@@ -107,7 +110,7 @@ public sealed class CaptionGeneratorTests(CaptionFixture fixture)
     [Fact]
     public void Max_new_tokens_bounds_every_row_and_captions_are_clean_sentences()
     {
-        var captions = Tiny.Generate(s_labelSets, new CaptionSettings { MaxNewTokens = 5 });
+        var captions = Tiny.Generate([.. s_labelSets.Select(Request)], new CaptionSettings { Greedy = true, MaxNewTokens = 5 });
 
         Assert.Equal(s_labelSets.Length, captions.Count);
         foreach (var caption in captions.Where(c => c.Length > 0))
@@ -117,7 +120,7 @@ public sealed class CaptionGeneratorTests(CaptionFixture fixture)
             Assert.DoesNotContain("labels:", caption, StringComparison.OrdinalIgnoreCase);
         }
 
-        Assert.All(Tiny.GenerateTokens(s_labelSets.Select(Tiny.EncodePrompt).ToList(), new CaptionSettings { MaxNewTokens = 5 }), t => Assert.InRange(t.Count, 1, 5));
+        Assert.All(Tiny.GenerateTokens(s_labelSets.Select(Tiny.EncodePrompt).ToList(), new CaptionSettings { Greedy = true, MaxNewTokens = 5 }), t => Assert.InRange(t.Count, 1, 5));
     }
 
     [Fact]

@@ -45,8 +45,35 @@ public sealed class GoldenLogitsTests
         }
     }
 
-    private static (OrtValue Logits, OrtValue[] Presents) Run(InferenceSession session, Fleet.Models.DecoderSpec decoder, long[] ids, int pastLength, OrtValue[]? past)
+    [Theory]
+    [InlineData(CaptionFixture.TinyModel)]
+    [InlineData(CaptionFixture.TrainedModel)]
+    public void Logits_for_a_subset_of_tokens_are_those_columns_of_the_full_logits(string modelName)
     {
+        // Grounded decoding asks for its vocabulary only (logit_token_ids): the same numbers, a tenth of the head's work.
+        var folder = Path.Combine(TestPaths.RepositoryRoot, "models", modelName);
+        var golden = JsonSerializer.Deserialize<Golden>(File.ReadAllText(Path.Combine(folder, modelName + ".golden.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var decoder = Fleet.Models.ModelCatalog.Load(TestPaths.CatalogFile).Get(modelName).Decoder!;
+        Assert.Equal("logit_token_ids", decoder.LogitTokenIds);
+        using var session = new InferenceSession(Path.Combine(folder, modelName + ".onnx"));
+
+        var (logits, presents) = Run(session, decoder, golden.InputIds, 0, null, [.. golden.Columns.Select(c => (long)c)]);
+        using (logits)
+        {
+            Assert.Equal([1, golden.InputIds.Length, golden.Columns.Length], logits.GetTensorTypeAndShape().Shape);
+            AssertColumns(golden.Logits, logits.GetTensorDataAsSpan<float>(), [.. Enumerable.Range(0, golden.Columns.Length)], golden.Columns.Length);
+        }
+
+        foreach (var value in presents)
+        {
+            value.Dispose();
+        }
+    }
+
+    private static (OrtValue Logits, OrtValue[] Presents) Run(InferenceSession session, Fleet.Models.DecoderSpec decoder, long[] ids, int pastLength, OrtValue[]? past, long[]? tokens = null)
+    {
+        tokens ??= [.. Enumerable.Range(0, decoder.Vocabulary).Select(i => (long)i)];
+        using var tokensValue = OrtValue.CreateTensorValueFromMemory(tokens, [tokens.Length]);
         var n = ids.Length;
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, n]);
         using var mask = OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(1L, pastLength + n).ToArray(), [1, pastLength + n]);
@@ -54,8 +81,8 @@ public sealed class GoldenLogitsTests
         var empty = past is null
             ? Enumerable.Range(0, 2 * decoder.Layers).Select(_ => OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [1, decoder.Heads, 0, decoder.HeadSize])).ToArray()
             : [];
-        OrtValue[] inputs = [idsValue, mask, positions, .. past ?? empty];
-        var outputs = session.Run(new RunOptions(), decoder.InputNames(), inputs, decoder.OutputNames());
+        OrtValue[] inputs = [idsValue, mask, positions, .. past ?? empty, tokensValue];
+        var outputs = session.Run(new RunOptions(), [.. decoder.InputNames(), decoder.LogitTokenIds!], inputs, decoder.OutputNames());
         foreach (var value in empty)
         {
             value.Dispose();

@@ -51,10 +51,10 @@ internal sealed class InferenceModels : IDisposable
     public async Task<string> ResolveClassifierPathAsync() =>
         await _services.GetRequiredService<Fleet.Models.ModelResolver>().ResolveAsync(Classifier.Model);
 
-    /// <summary>Captions for classified images, prompted like the engine does (the top labels).</summary>
+    /// <summary>Captions for classified images, as the caption grain asks for them (labels with scores, keyed by image).</summary>
     public IReadOnlyList<string> Caption(IEnumerable<ImageClassification> classified) =>
         Captioner!.Generate(
-            classified.Where(c => c.Succeeded).Select(c => (IReadOnlyList<string>)c.Predictions.Take(PromptLabels).Select(p => p.Label).ToArray()).ToArray(),
+            [.. classified.Where(c => c.Succeeded).Select((c, i) => new Fleet.Inference.Captioning.Grounding.CaptionRequest(c.Predictions, $"image{i}"))],
             JobCaptionSettings);
 
     public void Dispose() => _services.Dispose();

@@ -20,7 +20,7 @@ internal static class GenerateScenario
         var generator = models.Captioner!;
         var prompts = Enumerable.Range(0, Math.Max(16, batches.Max())).Select(i => generator.EncodePrompt(LabelSets[i % LabelSets.Length])).ToList();
         // Every row makes exactly newTokens tokens: no early stop, so each configuration does the same work.
-        var settings = new CaptionSettings { MaxNewTokens = newTokens, MinNewTokens = newTokens, StopAtSentenceEnd = false };
+        var settings = new CaptionSettings { Greedy = true, MaxNewTokens = newTokens, MinNewTokens = newTokens, StopAtSentenceEnd = false };
         generator.GenerateTokens(prompts.Take(16).ToList(), settings); // warm-up
 
         var figures = new Dictionary<string, List<double>>();

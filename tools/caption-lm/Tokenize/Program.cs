@@ -1,22 +1,25 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Fleet.Inference.Captioning;
+using Fleet.Inference.Captioning.Grounding;
 using Fleet.Tools.CaptionLm.Tokenize;
 
-// Writes GPT-2 token ids for the caption-model trainer: one line per caption,
-// "<prompt ids><TAB><caption ids + EOS>", per split, plus a readable .txt of the same examples.
-// Usage: caption-lm-tokenize <flickr8k-captions dir> <imagenet-simple-labels.json> <out dir>
+// Writes GPT-2 token ids for the caption-model trainer: one line per example, "<prompt ids><TAB><caption ids + EOS>",
+// per split, plus a readable .txt of the same examples. Every caption is grounded (docs/captions.md): Flickr8k captions
+// reduced to what a label would license (FlickrReduction), and for every class continuations of its kind
+// (KindContinuations), each behind the opening the generator forces for its scores (GroundedCorpus).
+// Usage: caption-lm-tokenize <flickr8k-captions dir> <caption-lexicon.json> <out dir>
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: caption-lm-tokenize <flickr8k-captions dir> <imagenet-simple-labels.json> <out dir>");
+    Console.Error.WriteLine("usage: caption-lm-tokenize <flickr8k-captions dir> <caption-lexicon.json> <out dir>");
     return 2;
 }
 
-var (dataDirectory, labelsPath, outDirectory) = (args[0], args[1], args[2]);
+var (dataDirectory, lexiconPath, outDirectory) = (args[0], args[1], args[2]);
 Directory.CreateDirectory(outDirectory);
-var imageNetLabels = JsonSerializer.Deserialize<string[]>(File.ReadAllText(labelsPath)) ?? [];
+var kinds = new ClassKinds(CaptionLexicon.Load(lexiconPath));
 var tokenizer = CaptionTokenizer.Gpt2;
+var reduction = new FlickrReduction(kinds);
 
 var captionsByImage = File.ReadLines(Path.Combine(dataDirectory, "Flickr8k.token.txt"))
     .Select(line => line.Split('\t', 2))
@@ -27,59 +30,74 @@ var captionsByImage = File.ReadLines(Path.Combine(dataDirectory, "Flickr8k.token
 var splits = new[] { ("train", "Flickr_8k.trainImages.txt", 1), ("dev", "Flickr_8k.devImages.txt", 2), ("test", "Flickr_8k.testImages.txt", 3) };
 foreach (var (split, imagesFile, seed) in splits)
 {
-    var labelWords = new LabelWords(imageNetLabels, seed);
+    var random = new Random(seed);
+    var corpus = new GroundedCorpus(kinds, CaptionPrompt.DefaultTemplate);
     var ids = new StringBuilder();
     var text = new StringBuilder();
-    var count = 0;
+    var (flickr, reduced, templated) = (0, 0, 0);
 
-    void Append(string prompt, string target)
+    bool Append((string Prompt, string Target)? example)
     {
-        var promptIds = tokenizer.Encode(prompt);
-        var targetIds = tokenizer.Encode(" " + target).Append(CaptionTokenizer.Gpt2EndOfText);
-        ids.Append(string.Join(' ', promptIds)).Append('\t').Append(string.Join(' ', targetIds)).Append('\n');
-        text.Append(prompt).Append(' ').Append(target).Append('\n');
-        count++;
-    }
-    foreach (var image in File.ReadLines(Path.Combine(dataDirectory, imagesFile)).Select(l => l.Trim()).Where(l => l.Length > 0))
-    {
-        if (!captionsByImage.TryGetValue(image, out var captions))
+        if (example is not { } e)
         {
-            continue;
+            return false;
         }
 
-        foreach (var caption in captions)
-        {
-            var target = CaptionTarget.Clean(caption);
-            if (target.Length == 0)
-            {
-                continue;
-            }
+        var promptIds = tokenizer.Encode(e.Prompt);
+        var targetIds = tokenizer.Encode(" " + e.Target).Append(CaptionTokenizer.Gpt2EndOfText);
+        ids.Append(string.Join(' ', promptIds)).Append('\t').Append(string.Join(' ', targetIds)).Append('\n');
+        text.Append(e.Prompt).Append(' ').Append(e.Target).Append('\n');
+        return true;
+    }
 
-            Append(CaptionPrompt.Format(CaptionPrompt.DefaultTemplate, labelWords.For(caption)), target);
+    foreach (var image in File.ReadLines(Path.Combine(dataDirectory, imagesFile)).Select(l => l.Trim()).Where(l => l.Length > 0))
+    {
+        foreach (var caption in captionsByImage.GetValueOrDefault(image) ?? [])
+        {
+            flickr++;
+            if (reduction.Reduce(caption, random) is { } r && Append(corpus.Example(r.SubjectClass, string.Join(' ', r.Continuation), r.Mentions, random)))
+            {
+                reduced++;
+            }
         }
     }
 
     if (split == "train")
     {
-        var flickr = count;
-        foreach (var (labels, caption) in new ObjectCaptions(imageNetLabels, seed).All(ObjectCaptionsPerClass))
+        var scenes = kinds.OfKind("landscape").ToArray();
+        for (var id = 0; id < kinds.Classes.Count; id++)
         {
-            Append(CaptionPrompt.Format(CaptionPrompt.DefaultTemplate, labels), caption);
-        }
+            for (var n = 0; n < ExamplesPerClass; n++)
+            {
+                // The opening is 2-3 words ("A tench", "An American dipper"); the corpus lengthens again after it is drawn.
+                var continuation = KindContinuations.Compose(kinds.Kind[id], random, openingWords: 2, GroundingRule.MinCaptionWords);
+                IReadOnlyList<IReadOnlyList<int>> mentions = [];
+                // A fifth of them beside a scene label that is evidence too: "A canoe is floating near the lakeshore."
+                if (kinds.Kind[id] != "landscape" && random.NextDouble() < 0.2)
+                {
+                    var scene = scenes[random.Next(scenes.Length)];
+                    continuation += " " + KindContinuations.Scene(random, kinds.Classes[scene].Spoken);
+                    mentions = [[scene]];
+                }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train: {count - flickr} label-templated captions ({ObjectCaptionsPerClass} per ImageNet class)"));
+                if (Append(corpus.Example(id, continuation, mentions, random)))
+                {
+                    templated++;
+                }
+            }
+        }
     }
 
     File.WriteAllText(Path.Combine(outDirectory, split + ".ids.tsv"), ids.ToString());
     File.WriteAllText(Path.Combine(outDirectory, split + ".txt"), text.ToString());
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{split}: {count} captions"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{split}: {reduced} of {flickr} Flickr8k captions reduced to grounded ones, {templated} continuations by kind; rejected: {string.Join(", ", corpus.Rejected.OrderByDescending(r => r.Value).Take(8).Select(r => $"{r.Key} {r.Value}"))}"));
 }
 
-File.WriteAllText(Path.Combine(outDirectory, "prompt.json"), JsonSerializer.Serialize(new { template = CaptionPrompt.DefaultTemplate, eos = CaptionTokenizer.Gpt2EndOfText }));
 return 0;
 
 internal static partial class Program
 {
-    // About a third of the train split next to Flickr8k's 30,000 captions.
-    private const int ObjectCaptionsPerClass = 12;
+    // About a third of the train split beside the reduced Flickr8k captions.
+    private const int ExamplesPerClass = 14;
 }
