@@ -136,57 +136,59 @@ def model_card(name, cfg, size, metrics):
     return f"""# {name}
 
 A small GPT-2 (same blocks, parameter names and Conv1D layout as Hugging Face `GPT2LMHeadModel`, tied
-embeddings, the real GPT-2 BPE vocabulary of {cfg['vocab_size']} tokens) that writes one-sentence image
-captions from image labels. Fleet prompts it with the classifier's top labels:
+embeddings, the real GPT-2 BPE vocabulary of {cfg['vocab_size']} tokens) that writes one grounded sentence per image
+from the classifier's labels (docs/captions.md). Fleet prompts it with the top labels, forces an opening worded from
+their scores, and lets it continue:
 
-    {PROMPT_TEMPLATE}        e.g. "labels: golden retriever, tennis ball. caption:"
+    {PROMPT_TEMPLATE} <opening>
+    e.g. "labels: tench, goldfish. caption: A tench"  ->  " is looking to the side."
 
-and it continues with one sentence, e.g. " A dog runs through the grass with a ball in its mouth."
+The opening says how sure the classifier is ("A tench", "A tench or a goldfish", "What looks like a tench",
+"Possibly a tench"); the continuation may name only what a label licenses. The decoder enforces that rule at every
+step (Fleet.Inference.Captioning.Grounding); this model is trained so that what it prefers is already inside it.
 
 ## Size
 - {cfg['n_layer']} layers, {cfg['n_head']} heads, {cfg['n_embd']} wide, {cfg['n_positions']} positions, vocabulary {cfg['vocab_size']}.
-- ONNX (fp32, opset 14, one decoder graph with Optimum's decoder_with_past names): {size:,} bytes.
+- ONNX (fp32, opset 14, one decoder graph with Optimum's decoder_with_past names, plus `logit_token_ids`: the
+  vocabulary rows to compute logits for, so a step costs the batch's licensed tokens, not 50,257): {size:,} bytes.
 
 ## Data
-Flickr8k captions (train split: 6,000 images x 5 captions). M. Hodosh, P. Young and J. Hockenmaier (2013),
-"Framing Image Description as a Ranking Task: Data, Models and Evaluation Metrics", Journal of Artificial
-Intelligence Research 47, 853-899. The captions are for research use; cite the authors. The data is not
-part of this repository.
+Flickr8k captions. M. Hodosh, P. Young and J. Hockenmaier (2013), "Framing Image Description as a Ranking Task:
+Data, Models and Evaluation Metrics", Journal of Artificial Intelligence Research 47, 853-899. The captions are for
+research use; cite the authors. The data is not part of this repository.
 
-Flickr8k has no labels, so the label words of each training prompt are derived from its caption:
-ImageNet class names (imagenet-simple-labels) that the caption names verbatim, a random ImageNet class
-of the kind a generic word names ("dog" -> a dog breed, sometimes with a sibling class, as a top-k list
-would), else the caption's first common head nouns. See tools/caption-lm/Tokenize/LabelWords.cs.
+Every training target obeys the grounding rule and is checked with the rule's own checker before it is written
+(tools/caption-lm/Tokenize):
+- **Flickr8k reduced to what a label licenses** (FlickrReduction.cs): the subject becomes an ImageNet class whose
+  label licenses its head noun ("A black dog" -> a dog breed); chunks naming a thing no label would license
+  ("through the grass", "a man") are dropped, chunks a class licenses ("with a ball") are kept and that class joins
+  the prompt. Captions about people or plural subjects yield nothing.
+- **Continuations by kind for every class** (KindContinuations.cs), 14 per ImageNet class, so fish, tools, food and
+  buildings get sentences Flickr8k never shows; a fifth of them beside a scene label ("near the lakeshore").
+- Each behind the opening the generator forces for scores drawn per confidence tier (GroundedCorpus.cs, using the
+  generator's own CaptionFrame).
 
-Flickr8k shows people, dogs and scenes, so a model trained on it alone writes "a man on a bench" for a
-goldfish. The train split therefore also holds 12,000 label-templated sentences, 12 per ImageNet class
-("labels: goldfish, tench. caption: A goldfish is swimming in the water."): templates by kind of class
-(fish, birds, insects, dogs, food, vehicles, buildings, clothing, instruments, ...), the prompt holding
-the class and usually a sibling of its kind, as a classifier's top 2 does. They are written by
-tools/caption-lm/Tokenize/ObjectCaptions.cs; dev and test stay pure Flickr8k.
+Dev and test are reduced Flickr8k only.
 
 ## Quality
-Perplexity per caption token (prompt given, end-of-text included, full softmax):
-- Flickr8k test split (5,000 captions): **{ppl}**
-- Flickr8k dev split: {dev}
+Perplexity per caption token on the grounded targets (prompt and opening given, end-of-text included, full softmax):
+- test split (reduced Flickr8k test captions): **{ppl}**
+- dev split: {dev}
 
-Trained {steps} steps in {minutes} minutes on {trained_on}; see train.py. It is a small model:
-captions are fluent but generic, and name the top label in a setting typical of its kind.
+Grounded fraction, label naming, distinct sentence shapes and fluency against human Flickr8k captions are measured
+on whole captions by `fleet-bench captions` (docs/captions.md, docs/benchmarks.md).
 
-## Speed
-Measure CPU generation (tokens/s, batch 1 and 16, KV cache on and off) and print sample captions with
-
-    FLEET_CAPTION_BENCH=1 dotnet test tests/Fleet.Inference.Tests --filter CaptionBenchmark --logger "console;verbosity=detailed"
-
-At batch 1 each token reads the whole tied embedding (the 50,257 x {cfg['n_embd']} head), so batching pays off.
+Trained {steps} steps in {minutes} minutes on {trained_on}; see train.py. It is a small model: captions are short
+and say little beyond the labels, which is the point.
 
 ## Reproduce
     dotnet run --project tools/caption-lm/Tokenize -- ../shared/data/flickr8k-captions \\
-        ../shared/models/imagenet-labels/imagenet-simple-labels.json ~/.cache/fleet/caption-lm/data
+        models/caption-lexicon/caption-lexicon.json ~/.cache/fleet/caption-lm/data
     # on a CUDA machine (about 5 minutes; writes the best run's checkpoint and metrics to <out>):
     tools/caption-lm/train_on_gpu.sh ~/.cache/fleet/caption-lm/data <out> 4
-    # or on CPU (about an hour; the sampled softmax keeps it feasible on 2 cores):
-    nice -n 19 /usr/bin/python3 tools/caption-lm/train.py --max-minutes 55 --out ~/.cache/fleet/caption-lm/run
+    # or on CPU, from the previous checkpoint (--init; 25 minutes on 2 cores with the sampled softmax):
+    nice -n 19 /usr/bin/python3 tools/caption-lm/train.py --init <previous>/best --lr 5e-4 --max-minutes 25 \\
+        --data ~/.cache/fleet/caption-lm/data --out ~/.cache/fleet/caption-lm/run
     /usr/bin/python3 tools/caption-lm/export.py --hf-checkpoint ~/.cache/fleet/caption-lm/run/best \\
         --out models/{name} --metrics ~/.cache/fleet/caption-lm/run/metrics.json
 

@@ -98,6 +98,6 @@ return 0;
 
 internal static partial class Program
 {
-    // About a third of the train split beside the reduced Flickr8k captions.
+    // 14,000 of the train split's 18,408 examples: the reduced Flickr8k captions alone are mostly dogs.
     private const int ExamplesPerClass = 14;
 }
