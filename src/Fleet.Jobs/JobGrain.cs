@@ -360,6 +360,10 @@ public sealed class JobGrain(
                 _checkpoints.Dirty = true;
                 _protocol.Enqueue(shard.Shard);
             }
+            // Each manifest write was an await at which a cancel or a failure could land: a stopped job stays stopped
+            // (its plan so far is kept for a resume).
+            if (!Job.IsActive)
+                return;
             Job.PlanningComplete = true;
             Job.State = JobState.Running;
             await _checkpoints.WriteAsync();
@@ -376,6 +380,12 @@ public sealed class JobGrain(
         catch (Exception e)
         {
             var message = SecretRedactor.Text(e.Message);
+            if (!Job.IsActive)
+            {
+                // Stopped while planning waited (a cancel): the failure changes nothing.
+                logger.LogInformation("Job {JobId} stopped while planning; planning ended with {Error}: {Message}", JobId, e.GetType().Name, message);
+                return;
+            }
             logger.LogError("Job {JobId} could not be planned: {Error}: {Message}", JobId, e.GetType().Name, message);
             Job.PlanningComplete = e is EmptyDatasetException;
             await StopAsync(JobState.Failed, e is DatasetNotFoundException or EmptyDatasetException ? message : $"planning failed: {message}");

@@ -8,10 +8,14 @@ public sealed class InMemoryShardManifestStore : IShardManifestStore
 {
     private readonly ConcurrentDictionary<(string Job, int Shard), string[]> _manifests = new();
 
-    public Task WriteAsync(string jobId, int shard, IReadOnlyList<string> itemUris, CancellationToken cancellationToken)
+    /// <summary>Awaited before a manifest is stored: a test holds a write open to land a call while the planner waits on it.</summary>
+    public Func<string, int, Task>? BeforeWrite { get; set; }
+
+    public async Task WriteAsync(string jobId, int shard, IReadOnlyList<string> itemUris, CancellationToken cancellationToken)
     {
+        if (BeforeWrite is { } gate)
+            await gate(jobId, shard);
         _manifests[(jobId, shard)] = itemUris.ToArray();
-        return Task.CompletedTask;
     }
 
     public Task DeleteJobAsync(string jobId, CancellationToken cancellationToken)
