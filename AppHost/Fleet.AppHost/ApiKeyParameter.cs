@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Fleet.AppHost;
 
@@ -8,6 +9,9 @@ namespace Fleet.AppHost;
 /// </summary>
 public static class ApiKeyParameter
 {
+    // Without a byte order mark: `$(cat .fleet/api-key)` passes the file's bytes, and a BOM made the header wrong (401).
+    private static readonly UTF8Encoding NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
     public static IResourceBuilder<ParameterResource> AddApiKey(this IDistributedApplicationBuilder builder, string repoRoot)
     {
         var configured = Environment.GetEnvironmentVariable("FLEET_API_KEY") ?? builder.Configuration["Parameters:api-key"];
@@ -18,15 +22,25 @@ public static class ApiKeyParameter
     {
         var path = Path.Combine(repoRoot, ".fleet", "api-key");
         if (File.Exists(path))
-            return File.ReadAllText(path).Trim();
+            return ExistingKey(path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         // Created owner-only (0600) before the key is written, so it is never readable by others, not even briefly.
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options))
+        using (var writer = new StreamWriter(path, NoBom, options))
             writer.Write(key);
+        return key;
+    }
+
+    /// <summary>The kept key; a file an earlier version wrote with a BOM is rewritten without it (same key, same mode).</summary>
+    private static string ExistingKey(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var key = NoBom.GetString(bytes).TrimStart('\uFEFF').Trim();
+        if (bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble))
+            File.WriteAllText(path, key, NoBom);
         return key;
     }
 }
