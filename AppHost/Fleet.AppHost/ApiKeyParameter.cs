@@ -18,6 +18,22 @@ public static class ApiKeyParameter
         return builder.AddParameter("api-key", configured ?? LocalKey(repoRoot), secret: true);
     }
 
+    /// <summary>
+    /// The named keys of a team (Fleet:Api:Keys:{name}:Key and :Role, e.g. Fleet__Api__Keys__alice__Key in the AppHost's
+    /// environment or its user secrets) passed through to the API, each key a secret parameter of its own.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithNamedApiKeys(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
+    {
+        foreach (var named in builder.Configuration.GetSection("Fleet:Api:Keys").GetChildren())
+        {
+            if (named["Key"] is { Length: > 0 } key)
+                api.WithEnvironment($"Fleet__Api__Keys__{named.Key}__Key", builder.AddParameter($"api-key-{named.Key}", key, secret: true));
+            if (named["Role"] is { Length: > 0 } role)
+                api.WithEnvironment($"Fleet__Api__Keys__{named.Key}__Role", role);
+        }
+        return api;
+    }
+
     private static string LocalKey(string repoRoot)
     {
         var path = Path.Combine(repoRoot, ".fleet", "api-key");
