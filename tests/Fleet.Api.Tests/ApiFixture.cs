@@ -25,6 +25,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public FleetSiloFixture Silo => _silo;
 
+    /// <summary>The API under test, for a test that layers settings of its own over it (WithWebHostBuilder).</summary>
+    public WebApplicationFactory<ApiAssembly> Factory => _api!;
+
     public async Task InitializeAsync()
     {
         await _silo.InitializeAsync();
