@@ -34,6 +34,7 @@ foreach (var (root, i) in roots.Where(r => !string.IsNullOrEmpty(r)).Select((r, 
 var api = builder.AddProject<Projects.Fleet_Api>("api")
     .WithEnvironment($"ConnectionStrings__{StorageConfiguration.AspireConnectionName}", storage)
     .WithEnvironment("Fleet__Api__Key", apiKey)
+    .WithNamedApiKeys(builder)
     .WithHttpHealthCheck("/health")
     .WaitFor(silo)
     .WithJobCommands(repoRoot, apiKey);

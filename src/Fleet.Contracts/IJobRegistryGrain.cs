@@ -20,4 +20,13 @@ public interface IJobRegistryGrain : IGrainWithIntegerKey
     /// <summary>Every job id ever registered, newest first (for `fleet jobs`).</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<string>> GetRecentJobs(int max);
+
+    /// <summary>The keys of <paramref name="owner"/>'s jobs, newest first (each owner's list is kept apart, so one
+    /// owner's flood of jobs never pushes another's out).</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetRecentJobsOf(string owner, int max);
+
+    /// <summary>Whether a job of this key is known: what the API asks before it touches a job grain.</summary>
+    [AlwaysInterleave]
+    Task<bool> Knows(string jobKey);
 }

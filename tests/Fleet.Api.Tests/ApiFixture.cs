@@ -11,10 +11,22 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string Key = "test-key-0123456789abcdef";
 
+    /// <summary>A team beside the default key: principal name -> (key, role).</summary>
+    public static readonly IReadOnlyDictionary<string, (string Key, string Role)> Team = new Dictionary<string, (string, string)>
+    {
+        ["alice"] = ("alice-key-0123456789abcdef", "submitter"),
+        ["bob"] = ("bob-key-0123456789abcdef0", "submitter"),
+        ["carol"] = ("carol-key-0123456789abcdef", "reader"),
+        ["ops"] = ("ops-key-0123456789abcdef00", "admin"),
+    };
+
     private readonly FleetSiloFixture _silo = new();
     private WebApplicationFactory<ApiAssembly>? _api;
 
     public FleetSiloFixture Silo => _silo;
+
+    /// <summary>The API under test, for a test that layers settings of its own over it (WithWebHostBuilder).</summary>
+    public WebApplicationFactory<ApiAssembly> Factory => _api!;
 
     public async Task InitializeAsync()
     {
@@ -24,6 +36,11 @@ public sealed class ApiFixture : IAsyncLifetime
             web.UseSetting("Fleet:Client:Clustering", "Localhost");
             web.UseSetting("Fleet:Client:GatewayPort", _silo.GatewayPort.ToString());
             web.UseSetting("Fleet:Api:Key", Key);
+            foreach (var (name, (key, role)) in Team)
+            {
+                web.UseSetting($"Fleet:Api:Keys:{name}:Key", key);
+                web.UseSetting($"Fleet:Api:Keys:{name}:Role", role);
+            }
             web.ConfigureLogging(logging => logging.ClearProviders());
         });
     }
@@ -35,6 +52,9 @@ public sealed class ApiFixture : IAsyncLifetime
             client.DefaultRequestHeaders.Add(ApiKeyHeader.Name, key);
         return client;
     }
+
+    /// <summary>A client signed in as <paramref name="principal"/> of <see cref="Team"/>.</summary>
+    public HttpClient ClientOf(string principal) => Client(Team[principal].Key);
 
     public async Task DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using Fleet.Api.Security;
 using Fleet.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,78 +14,95 @@ public static class JobEndpoints
 
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app)
     {
-        // Reads too: a job's status names its dataset and output.
-        var jobs = app.MapGroup("/jobs").WithTags("Jobs").RequireAuthorization(ApiAuthentication.JobsPolicy);
-        jobs.MapPost("/", SubmitAsync).WithName("SubmitJob");
+        // Reads too: a job's status names its dataset and output. Every route sees only the caller's own jobs (an
+        // admin's: everyone's); another owner's job is answered like one that does not exist (404, not 403).
+        var jobs = app.MapGroup("/jobs").WithTags("Jobs").RequireAuthorization(ApiAuthentication.ReadPolicy);
+        jobs.MapPost("/", SubmitAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("SubmitJob");
         jobs.MapGet("/", ListAsync).WithName("ListJobs");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
         jobs.MapGet("/{id}/events", EventsAsync).RequireRateLimiting(ApiProtection.EventStreamsPolicy).WithName("WatchJob");
-        jobs.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeJob");
-        jobs.MapPost("/{id}/cancel", CancelAsync).WithName("CancelJob");
+        jobs.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("ResumeJob");
+        jobs.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("CancelJob");
         return app;
     }
 
-    private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, IClusterClient fleet, KnownJobs known)
+    private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, ClaimsPrincipal user, IClusterClient fleet, KnownJobs known)
     {
+        var caller = Caller.Of(user);
         var id = request.ResolveJobId();
         var problems = request.Problems(id);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Value }), title: "The job spec is not valid");
 
-        var result = await fleet.GetGrain<IJobGrain>(id).Submit(request.ToSpec());
-        known.Submitted(id);
+        // The caller's own namespace: its "nightly" is no one else's, so no one can take the id first.
+        var key = JobIds.Key(caller.Principal, id);
+        var result = await fleet.GetGrain<IJobGrain>(key).Submit(request.ToSpec());
+        known.Submitted(key);
         if (!result.Accepted)
         {
             if (result.Errors.ContainsKey("jobId"))
                 return TypedResults.Problem(result.Errors["jobId"], statusCode: StatusCodes.Status409Conflict, title: "Conflict");
             return TypedResults.ValidationProblem(result.Errors.ToDictionary(e => e.Key, e => new[] { e.Value }), title: "The job was rejected");
         }
-        return TypedResults.Accepted($"/jobs/{id}", result.Status);
+        return TypedResults.Accepted($"/jobs/{id}", caller.View(result.Status));
     }
 
-    private static async Task<Ok<JobStatus[]>> ListAsync(IClusterClient fleet, IOptions<ApiProtectionOptions> limits, int? limit)
+    private static async Task<Ok<JobStatus[]>> ListAsync(ClaimsPrincipal user, IClusterClient fleet, IOptions<ApiProtectionOptions> limits, int? limit)
     {
+        var caller = Caller.Of(user);
         var max = limits.Value.MaxListLimit;
-        var ids = await fleet.GetGrain<IJobRegistryGrain>(0).GetRecentJobs(Math.Clamp(limit ?? Math.Min(20, max), 1, max));
-        var statuses = await Task.WhenAll(ids.Select(id => fleet.GetGrain<IJobGrain>(id).GetStatus()));
-        return TypedResults.Ok(statuses);
+        var count = Math.Clamp(limit ?? Math.Min(20, max), 1, max);
+        var registry = fleet.GetGrain<IJobRegistryGrain>(0);
+        var keys = caller.IsAdmin ? await registry.GetRecentJobs(count) : await registry.GetRecentJobsOf(caller.Principal, count);
+        var statuses = await Task.WhenAll(keys.Where(caller.Sees).Select(key => fleet.GetGrain<IJobGrain>(key).GetStatus()));
+        return TypedResults.Ok(statuses.Select(caller.View).ToArray());
     }
 
-    private static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> GetAsync(string id, IClusterClient fleet, KnownJobs known)
+    private static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IClusterClient fleet, KnownJobs known)
     {
-        if (!await known.ExistsAsync(id))
+        var caller = Caller.Of(user);
+        if (await KnownKeyAsync(caller, id, known) is not { } key)
             return NotFound(id);
-        var status = await fleet.GetGrain<IJobGrain>(id).GetStatus();
-        return status.State == JobState.NotFound ? NotFound(id) : TypedResults.Ok(status);
+        var status = await fleet.GetGrain<IJobGrain>(key).GetStatus();
+        return status.State == JobState.NotFound ? NotFound(id) : TypedResults.Ok(caller.View(status));
     }
 
-    private static async Task<Results<ServerSentEventsResult<JobStatus>, ProblemHttpResult>> EventsAsync(string id, IClusterClient fleet, KnownJobs known, CancellationToken cancellationToken) =>
-        await known.ExistsAsync(id)
-            ? TypedResults.ServerSentEvents(WatchAsync(fleet.GetGrain<IJobGrain>(id), cancellationToken), eventType: "status")
+    private static async Task<Results<ServerSentEventsResult<JobStatus>, ProblemHttpResult>> EventsAsync(string id, ClaimsPrincipal user, IClusterClient fleet, KnownJobs known, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(user);
+        return await KnownKeyAsync(caller, id, known) is { } key
+            ? TypedResults.ServerSentEvents(WatchAsync(fleet.GetGrain<IJobGrain>(key), cancellationToken).Select(caller.View), eventType: "status")
             : NotFound(id);
+    }
 
-    private static async Task<Results<Accepted<JobStatus>, ProblemHttpResult>> ResumeAsync(string id, IClusterClient fleet, KnownJobs known)
+    private static async Task<Results<Accepted<JobStatus>, ProblemHttpResult>> ResumeAsync(string id, ClaimsPrincipal user, IClusterClient fleet, KnownJobs known)
     {
-        if (!await known.ExistsAsync(id))
+        var caller = Caller.Of(user);
+        if (await KnownKeyAsync(caller, id, known) is not { } key)
             return NotFound(id);
-        var job = fleet.GetGrain<IJobGrain>(id);
+        var job = fleet.GetGrain<IJobGrain>(key);
         if ((await job.GetStatus()).State == JobState.NotFound)
             return NotFound(id);
         var result = await job.Resume();
         return result.Accepted
-            ? TypedResults.Accepted($"/jobs/{id}", result.Status)
+            ? TypedResults.Accepted($"/jobs/{id}", caller.View(result.Status))
             : TypedResults.Problem(string.Join("; ", result.Errors.Values), statusCode: StatusCodes.Status409Conflict, title: "The job cannot be resumed");
     }
 
-    private static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> CancelAsync(string id, IClusterClient fleet, KnownJobs known)
+    private static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IClusterClient fleet, KnownJobs known)
     {
-        if (!await known.ExistsAsync(id))
+        var caller = Caller.Of(user);
+        if (await KnownKeyAsync(caller, id, known) is not { } key)
             return NotFound(id);
-        var job = fleet.GetGrain<IJobGrain>(id);
+        var job = fleet.GetGrain<IJobGrain>(key);
         if ((await job.GetStatus()).State == JobState.NotFound)
             return NotFound(id);
-        return TypedResults.Ok(await job.Cancel());
+        return TypedResults.Ok(caller.View(await job.Cancel()));
     }
+
+    /// <summary>The key of the job the caller names, when the caller may see it and it exists; else null (a 404).</summary>
+    private static async Task<string?> KnownKeyAsync(Caller caller, string id, KnownJobs known) =>
+        caller.KeyOf(id) is { } key && await known.ExistsAsync(key) ? key : null;
 
     /// <summary>One event now, then one whenever the status changes, until the job ends.</summary>
     private static async IAsyncEnumerable<JobStatus> WatchAsync(IJobGrain job, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -104,5 +122,5 @@ public static class JobEndpoints
 
     // The id is only echoed when it is a valid one: anything else could be a script or a secret.
     private static ProblemHttpResult NotFound(string id) =>
-        TypedResults.Problem(JobIds.IsValid(id) ? $"no job '{id}'" : "no such job", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        TypedResults.Problem(JobIds.IsValid(id) || JobIds.Split(id) is not null ? $"no job '{id}'" : "no such job", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }

@@ -3,15 +3,23 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace Fleet.Api.Security;
 
-/// <summary>Every /jobs route needs an API key or, when configured, an Entra ID bearer token; either is enough.</summary>
+/// <summary>
+/// Every /jobs route needs an API key or, when configured, an Entra ID bearer token; either is enough. Reading needs
+/// any Fleet role, submitting, resuming and cancelling the submitter or admin role (<see cref="FleetRoles"/>).
+/// </summary>
 public static class ApiAuthentication
 {
-    public const string JobsPolicy = "jobs";
+    public const string ReadPolicy = "jobs.read";
+    public const string SubmitPolicy = "jobs.submit";
 
     public static IHostApplicationBuilder AddFleetApiAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiKeyOptions>()
-            .Configure<IConfiguration>((o, config) => o.Key = config["Fleet:Api:Key"] ?? config["FLEET_API_KEY"] ?? o.Key)
+            .Configure<IConfiguration>((o, config) =>
+            {
+                o.Key = config["Fleet:Api:Key"] ?? config["FLEET_API_KEY"] ?? o.Key;
+                config.GetSection("Fleet:Api:Keys").Bind(o.Keys);
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         var entra = builder.Configuration.GetSection(EntraIdOptions.SectionName).Get<EntraIdOptions>() ?? new EntraIdOptions();
@@ -20,20 +28,10 @@ public static class ApiAuthentication
         var authentication = builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         if (entra.Enabled)
-        {
-            authentication.AddJwtBearer(o =>
-            {
-                o.Authority = entra.Authority;
-                o.Audience = entra.Audience;
-                // v2.0 tokens name the client id; the application id URI form is accepted too.
-                o.TokenValidationParameters.ValidAudiences = [entra.Audience!, $"api://{entra.Audience}"];
-                o.MapInboundClaims = false;
-                // The caller's object id: what rate limiting keys a token's client by.
-                o.TokenValidationParameters.NameClaimType = "oid";
-            });
-        }
+            authentication.AddJwtBearer(o => EntraTokens.Configure(o, entra));
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(JobsPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser());
+            .AddPolicy(ReadPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanRead))
+            .AddPolicy(SubmitPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanSubmit));
         return builder;
     }
 }

@@ -5,11 +5,14 @@ public sealed class ApiProtectionOptions
 {
     public const string SectionName = "Fleet:Api:Limits";
 
-    /// <summary>Requests per client (its identity, else its address) per minute.</summary>
+    /// <summary>Requests per client (its principal, else its address) per minute.</summary>
     public int RequestsPerMinute { get; set; } = 300;
 
     /// <summary>Open /jobs/{id}/events streams, all clients together.</summary>
     public int MaxEventStreams { get; set; } = 64;
+
+    /// <summary>Open /jobs/{id}/events streams of one principal.</summary>
+    public int MaxEventStreamsPerPrincipal { get; set; } = 8;
 
     /// <summary>Request body bytes (a job spec is well under 4 KB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;

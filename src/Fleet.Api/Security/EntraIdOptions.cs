@@ -19,5 +19,14 @@ public sealed class EntraIdOptions
 
     public bool Enabled => !string.IsNullOrWhiteSpace(TenantId) && !string.IsNullOrWhiteSpace(Audience);
 
+    /// <summary>The v1.0 token issuer's host: sts.windows.net in the public cloud (another cloud's differs).</summary>
+    public string V1Instance { get; set; } = "https://sts.windows.net/";
+
     public string Authority => $"{Instance.TrimEnd('/')}/{TenantId}/v2.0";
+
+    /// <summary>The "iss" of a v2.0 access token (accessTokenAcceptedVersion 2).</summary>
+    public string IssuerV2 => Authority;
+
+    /// <summary>The "iss" of a v1.0 access token (the default for a new app registration).</summary>
+    public string IssuerV1 => $"{V1Instance.TrimEnd('/')}/{TenantId}/";
 }

@@ -16,7 +16,7 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
     public async Task<IReadOnlyDictionary<string, string>> CheckAsync(string jobId, JobSpec spec, CancellationToken cancellationToken)
     {
         var problems = JobSpecValidator.Validate(spec).ToDictionary(p => p.Field, p => p.Reason);
-        if (JobIds.Problem(jobId) is { } idProblem)
+        if (JobIds.KeyProblem(jobId) is { } idProblem)
             problems["jobId"] = idProblem;
         if (problems.Count > 0)
             return problems;

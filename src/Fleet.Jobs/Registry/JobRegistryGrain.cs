@@ -6,7 +6,20 @@ namespace Fleet.Jobs.Registry;
 public sealed class JobRegistryGrain(
     [PersistentState("registry", FleetStorageNames.GrainStorage)] IPersistentState<JobRegistryRecord> state) : Grain, IJobRegistryGrain
 {
-    private const int MaxRecent = 1000;
+    /// <summary>The newest jobs of all owners together (`fleet jobs`, an admin's listing).</summary>
+    public const int MaxRecent = 1000;
+
+    /// <summary>The newest jobs of each owner: what the API can address (older ones answer 404), one owner's flood never another's.</summary>
+    public const int MaxRecentPerOwner = 1000;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A registry written before owners were kept apart: its jobs are filed under their owners once.
+        if (state.State.RecentByOwner.Count == 0)
+            foreach (var key in state.State.Recent)
+                AddRecent(key);
+        return Task.CompletedTask;
+    }
 
     public async Task Activate(string jobId)
     {
@@ -18,6 +31,7 @@ public sealed class JobRegistryGrain(
                 state.State.Recent.RemoveAt(0);
             added = true;
         }
+        added |= AddRecent(jobId);
         if (added)
             await state.WriteStateAsync();
     }
@@ -33,4 +47,24 @@ public sealed class JobRegistryGrain(
 
     public Task<IReadOnlyList<string>> GetRecentJobs(int max) =>
         Task.FromResult<IReadOnlyList<string>>(Enumerable.Reverse(state.State.Recent).Take(max).ToArray());
+
+    public Task<IReadOnlyList<string>> GetRecentJobsOf(string owner, int max) =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.RecentByOwner.TryGetValue(owner, out var keys) ? Enumerable.Reverse(keys).Take(max).ToArray() : []);
+
+    public Task<bool> Knows(string jobKey) =>
+        Task.FromResult(JobIds.Split(jobKey) is { } parts && state.State.RecentByOwner.TryGetValue(parts.Owner, out var keys) && keys.Contains(jobKey));
+
+    private bool AddRecent(string key)
+    {
+        if (JobIds.Split(key) is not { } parts)
+            return false;
+        if (!state.State.RecentByOwner.TryGetValue(parts.Owner, out var keys))
+            state.State.RecentByOwner[parts.Owner] = keys = [];
+        if (keys.Contains(key))
+            return false;
+        keys.Add(key);
+        if (keys.Count > MaxRecentPerOwner)
+            keys.RemoveAt(0);
+        return true;
+    }
 }

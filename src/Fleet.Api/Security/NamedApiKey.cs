@@ -1,0 +1,10 @@
+namespace Fleet.Api.Security;
+
+/// <summary>One team member's or script's key (<c>Fleet:Api:Keys:{name}:Key</c> and <c>:Role</c>); the name is its principal.</summary>
+public sealed class NamedApiKey
+{
+    public string Key { get; set; } = "";
+
+    /// <summary>reader, submitter or admin (<see cref="FleetRoles"/>).</summary>
+    public string Role { get; set; } = FleetRoles.Reader;
+}
