@@ -29,15 +29,18 @@ param principalType string = 'User'
 ])
 param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 
-@description('Number of silo apps, one replica and one GPU each (bounded by the subscription\'s serverless GPU quota).')
+@description('Number of GPU silo apps, each 0 or 1 replica with one GPU (bounded by the subscription\'s serverless GPU quota); a CPU silo keeps the cluster besides.')
 @minValue(1)
 @maxValue(50)
 param siloCount int = 2
 
-@description('The key the deployed API requires in X-Api-Key (at least 16 characters); stored as a Container Apps secret.')
+@description('The key the deployed API requires in X-Api-Key: azd passes the one kept in Key Vault, or a new random one before the vault exists (main.parameters.json, secretOrRandomPassword). Never prompted.')
 @secure()
-@minLength(16)
+@minLength(15)
 param apiKey string
+
+@description('The vault azd read the key from (AZURE_KEY_VAULT_NAME, an output of the last provision); empty when azd did not know it, so the key was made up.')
+param keyVaultName string = ''
 
 @description('Microsoft Entra ID tenant whose bearer tokens the API accepts beside the key (FLEET_ENTRA_TENANT_ID); empty: key only.')
 param entraTenantId string = ''
@@ -45,11 +48,11 @@ param entraTenantId string = ''
 @description('The API app registration\'s client id or api:// URI, the audience tokens must name (FLEET_ENTRA_AUDIENCE); empty: key only.')
 param entraAudience string = ''
 
-@description('Silo image azd built (SERVICE_SILO_IMAGE_NAME); empty before the first deploy.')
-param siloImage string = ''
+@description('Whether the silo service\'s app exists (azd sets SERVICE_SILO_RESOURCE_EXISTS before provisioning): its image is kept.')
+param siloExists bool = false
 
-@description('API image azd built (SERVICE_API_IMAGE_NAME); empty before the first deploy.')
-param apiImage string = ''
+@description('Whether the API service\'s app exists (SERVICE_API_RESOURCE_EXISTS): its image is kept.')
+param apiExists bool = false
 
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -61,7 +64,15 @@ var names = {
   vnet: 'vnet-${token}'
   environment: 'cae-${token}'
   apiEnvironment: 'cae-api-${token}'
+  insights: 'appi-${token}'
+  vault: 'kv-${token}'
 }
+// azd's secretOrRandomPassword makes 15 letters and digits; the API wants 16 or more, so a new key gets a suffix
+// derived from it. The vault keeps the result, so the next provision passes it back as it is.
+var fleetApiKey = length(apiKey) >= 16 ? apiKey : '${apiKey}${uniqueString(apiKey)}'
+// A key made up while the fleet exists and azd did not know the vault (a second machine before `azd env refresh`)
+// would rotate the deployed key: then the vault keeps the one it has.
+var keepDeployedKey = apiExists && empty(keyVaultName)
 
 resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -74,6 +85,7 @@ module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
     name: names.workspace
+    insightsName: names.insights
     location: location
     tags: tags
   }
@@ -112,6 +124,41 @@ module registry 'modules/registry.bicep' = {
     tags: tags
     identityName: names.identity
     identityPrincipalId: identity.outputs.principalId
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  scope: group
+  name: 'keyvault'
+  params: {
+    name: names.vault
+    location: location
+    tags: tags
+    apiKey: fleetApiKey
+    writeApiKey: !keepDeployedKey
+    identityName: names.identity
+    identityPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+  }
+}
+
+// What each service's app runs now (nothing before the first deploy, or after `azd down`: never a stale image name).
+module siloImage 'modules/deployed-image.bicep' = {
+  scope: group
+  name: 'silo-image'
+  params: {
+    exists: siloExists
+    name: 'silo-0'
+  }
+}
+
+module apiImage 'modules/deployed-image.bicep' = {
+  scope: group
+  name: 'api-image'
+  params: {
+    exists: apiExists
+    name: 'api'
   }
 }
 
@@ -165,8 +212,8 @@ module privateDns 'modules/private-dns.bicep' = {
   }
 }
 
-// The same modules azd deploys with the images it builds (azure.yaml `module:`); here with the images from the azd
-// environment, so a later `azd provision` keeps what was deployed.
+// The same modules azd deploys with the images it builds (azure.yaml `module:`); here with the images the apps run now
+// (modules/deployed-image.bicep), so a later `azd provision` keeps what was deployed.
 module silos 'app/silos.bicep' = {
   scope: group
   name: 'silos'
@@ -174,7 +221,7 @@ module silos 'app/silos.bicep' = {
     location: location
     environmentName: environmentName
     siloCount: string(siloCount)
-    siloImage: siloImage
+    siloImage: siloImage.outputs.image
     gpuProfileType: gpuProfileType
     gpuProfileName: environment.outputs.gpuProfileName
     environmentId: environment.outputs.id
@@ -184,7 +231,9 @@ module silos 'app/silos.bicep' = {
     identityClientId: identity.outputs.clientId
     blobEndpoint: storage.outputs.blobEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
+    storageAccountName: storage.outputs.name
     otlpEndpoint: environment.outputs.otlpEndpoint
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
   }
 }
 
@@ -194,14 +243,15 @@ module api 'app/api.bicep' = {
   params: {
     location: location
     environmentName: environmentName
-    apiImage: apiImage
+    apiImage: apiImage.outputs.image
     environmentId: apiEnvironment.outputs.id
     registryServer: registry.outputs.loginServer
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     blobEndpoint: storage.outputs.blobEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
-    apiKey: apiKey
+    apiKeyUri: vault.outputs.apiKeyUri
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     entraTenantId: entraTenantId
     entraAudience: entraAudience
   }
@@ -221,6 +271,9 @@ output AZURE_CONTAINER_APPS_ENVIRONMENT_ID string = environment.outputs.id
 output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = environment.outputs.name
 output AZURE_CONTAINER_APPS_ENVIRONMENT_DEFAULT_DOMAIN string = environment.outputs.defaultDomain
 output AZURE_CONTAINER_APPS_ENVIRONMENT_STATIC_IP string = environment.outputs.staticIp
+output AZURE_KEY_VAULT_NAME string = vault.outputs.name
+output FLEET_API_KEY_URI string = vault.outputs.apiKeyUri
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint

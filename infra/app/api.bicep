@@ -1,6 +1,7 @@
 // The API app: Fleet's HTTP API, an Orleans client that finds the silos' gateways in the membership table and
 // reaches them on the internal environment's static IP through the shared VNet. It runs in the external API
-// environment: public HTTPS ingress (managed certificate) for users, every /jobs route behind X-Api-Key.
+// environment: public HTTPS ingress (managed certificate) for users, every /jobs route behind X-Api-Key (the key is
+// a Key Vault reference: the API reads it from the vault with its identity, no parameter carries it) or an Entra token.
 //
 // Like app/silos.bicep, main.bicep provisions it and azd deploys it (azure.yaml `module: app/api`).
 
@@ -31,10 +32,11 @@ param blobEndpoint string
 @description('Table service endpoint of Fleet\'s storage account (the membership table lists the gateways).')
 param tableEndpoint string
 
-@description('The key every /jobs route requires in X-Api-Key (at least 16 characters); a Container Apps secret.')
-@secure()
-@minLength(16)
-param apiKey string
+@description('Versionless URI of the API key\'s Key Vault secret (modules/keyvault.bicep): a Container Apps secret that follows it.')
+param apiKeyUri string
+
+@description('Application Insights connection string: the API\'s server spans, metrics and logs go to Azure Monitor.')
+param applicationInsightsConnectionString string
 
 @description('Microsoft Entra ID tenant whose bearer tokens the API accepts beside the key; empty: key only.')
 param entraTenantId string = ''
@@ -42,12 +44,14 @@ param entraTenantId string = ''
 @description('The API app registration\'s client id or api:// URI that tokens must name as audience; empty: key only.')
 param entraAudience string = ''
 
-var deployed = !empty(apiImage)
-var image = deployed ? apiImage : 'mcr.microsoft.com/k8se/quickstart:latest'
+// azd's and main.bicep's placeholder before the first deploy (modules/deployed-image.bicep reads it back from a new app).
+var placeholder = 'mcr.microsoft.com/k8se/quickstart:latest'
+var deployed = !empty(apiImage) && apiImage != placeholder
+var image = deployed ? apiImage : placeholder
 // ASP.NET Core images listen on 8080.
 var port = 8080
 
-resource api 'Microsoft.App/containerApps@2024-03-01' = {
+resource api 'Microsoft.App/containerApps@2025-01-01' = {
   name: 'api'
   location: location
   tags: { 'azd-env-name': environmentName, 'azd-service-name': 'api' }
@@ -77,7 +81,8 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
       secrets: [
         {
           name: 'api-key'
-          value: apiKey
+          keyVaultUrl: apiKeyUri
+          identity: identityId
         }
       ]
     }
@@ -101,6 +106,9 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
             // Entra ID sign-in beside the key, on only when both are non-empty (EntraIdOptions.Enabled).
             { name: 'Fleet__Api__EntraId__TenantId', value: entraTenantId }
             { name: 'Fleet__Api__EntraId__Audience', value: entraAudience }
+            { name: 'Fleet__Logging__ConsoleFormat', value: 'json' }
+            { name: 'OTEL_SERVICE_NAME', value: 'api' }
+            { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
           ]
           probes: [
             {

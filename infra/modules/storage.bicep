@@ -29,10 +29,11 @@ param userPrincipalId string = ''
 ])
 param userPrincipalType string = 'User'
 
-@description('Blob containers to create up front (Fleet creates its own state containers on first use).')
+@description('Blob containers to create up front (Fleet creates its own state containers on first use; the GPU silos\' scale rule counts blobs in fleet-pending, which must exist before the first job).')
 param containers string[] = [
   'datasets'
   'results'
+  'fleet-pending'
 ]
 
 // Built-in data-plane roles (ids are the same in every tenant), on this account only. Account scope, not per table

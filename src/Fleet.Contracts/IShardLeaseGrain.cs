@@ -29,8 +29,10 @@ internal interface IShardLeaseGrain : IGrainWithStringKey
     Task AbandonShard(LeaseToken lease, string reason);
 
     /// <summary>
-    /// The worker could not reach storage (after its retries): the shard goes back to the queue and no attempt is counted,
-    /// so an outage of any length never fails the job or marks a shard as poison; the work simply waits for storage.
+    /// The worker gives the shard back through no fault of the shard: it could not reach storage (after its retries), or
+    /// its silo is stopping (SIGTERM on a scale-in or a deploy). The shard goes back to the queue at once, no attempt is
+    /// counted and no lost worker, so an outage of any length or any number of scale-ins never fails the job or marks a
+    /// shard as poison.
     /// </summary>
     Task ReturnShard(LeaseToken lease, string reason);
 }

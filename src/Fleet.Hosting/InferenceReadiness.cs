@@ -1,6 +1,9 @@
+using Fleet.Contracts;
 using Fleet.Inference.Captioning;
 using Fleet.Inference.Classification;
 using Fleet.Inference.Runtime;
+using Fleet.Worker.Labeling;
+using Fleet.Worker.Workers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,33 +12,40 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Hosting;
 
 /// <summary>
-/// Loads the configured classifier and caption model once at start (each file checked against the catalog's sha256,
-/// each session logging the execution provider it got) and reports the outcome as the silo's readiness: a GPU silo
-/// whose CUDA provider did not load would otherwise take work and run it on its CPU while the GPU is billed.
+/// Loads the configured classifier (unset: the one a job's "auto" picks on this silo, the catalog's CUDA model where
+/// CUDA runs it) and caption model once at start (each file checked against the catalog's sha256, each session logging
+/// the execution provider it got) and reports the outcome on /health and to the silo's worker, which takes no work
+/// without it: a GPU silo whose CUDA provider did not load would otherwise run jobs on its CPU while the GPU is billed.
+/// It gates the work, not the container's readiness: a silo that joined the cluster must stay reachable on its silo
+/// port, or its peers vote it dead (the Container Apps readiness probe is a TCP check of that port, infra/app/silos.bicep).
 /// The outcome is computed once: a missing library or a bad model file does not fix itself without a restart.
 /// </summary>
 public sealed partial class InferenceReadiness(
     ClassifierPool classifiers,
     CaptionerPool captioners,
+    ClassifierChoice choice,
     IOptions<InferenceOptions> options,
-    ILogger<InferenceReadiness> logger) : BackgroundService, IHealthCheck
+    ILogger<InferenceReadiness> logger) : BackgroundService, IHealthCheck, IWorkerReadiness
 {
     /// <summary>The tag of checks that gate readiness (/health); liveness (/alive) runs none of them.</summary>
     public const string ReadyTag = "ready";
 
-    private readonly Lazy<Task<HealthCheckResult>> _outcome = new(() => Task.Run(() => LoadAsync(classifiers, captioners, options.Value, logger)));
+    private readonly Lazy<Task<HealthCheckResult>> _outcome = new(() => Task.Run(() => LoadAsync(classifiers, captioners, choice, options.Value, logger)));
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         await _outcome.Value.WaitAsync(cancellationToken);
 
+    public async Task<string?> WaitAsync(CancellationToken cancellationToken) =>
+        await _outcome.Value.WaitAsync(cancellationToken) is { Status: HealthStatus.Healthy } ? null : (await _outcome.Value).Description;
+
     // Start loading with the host instead of at the first probe, so the log says early which provider the silo got.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _outcome.Value.WaitAsync(stoppingToken);
 
-    private static async Task<HealthCheckResult> LoadAsync(ClassifierPool classifiers, CaptionerPool captioners, InferenceOptions options, ILogger logger)
+    private static async Task<HealthCheckResult> LoadAsync(ClassifierPool classifiers, CaptionerPool captioners, ClassifierChoice choice, InferenceOptions options, ILogger logger)
     {
         try
         {
-            var classifier = await classifiers.GetAsync(options.Classifier);
+            var classifier = await classifiers.GetAsync(options.Classifier ?? await choice.ResolveAsync(JobSpec.AutoClassifier));
             var captioner = await captioners.GetAsync(options.Captioner);
             var summary = $"classifier on {classifier.ExecutionProvider}, captioner on {captioner.ExecutionProvider}";
             if (options.Device == InferenceDevice.Cuda &&

@@ -212,11 +212,11 @@ public sealed class JobGrain(
 
     public Task ReturnShard(LeaseToken lease, string reason)
     {
-        // Not an attempt: storage was down, neither the shard nor the worker is at fault (IShardLeaseGrain.ReturnShard).
+        // Not an attempt: storage was down or the worker's silo is stopping; neither the shard nor the worker is at fault (IShardLeaseGrain.ReturnShard).
         if (Job.IsActive && EndLease(lease))
         {
             _checkpoints.Dirty = true;
-            logger.LogWarning("Job {JobId} shard {Shard} returned to the queue, storage unavailable: {Reason}", JobId, lease.Shard, SecretRedactor.Text(reason));
+            logger.LogWarning("Job {JobId} shard {Shard} returned to the queue: {Reason}", JobId, lease.Shard, SecretRedactor.Text(reason));
         }
         else
         {

@@ -4,6 +4,7 @@ using Fleet.Storage.Limits;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 using Fleet.Storage.Samples;
+using Fleet.Storage.Scaling;
 using Fleet.Storage.Security;
 using Fleet.Storage.Shards;
 using Fleet.Telemetry;
@@ -71,6 +72,9 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IntakePolicy>()));
         services.AddSingleton<IShardManifestStore>(sp => new ShardManifestStore(
             sp.GetRequiredService<StorageAccount>().Blobs.GetBlobContainerClient(ShardManifestStore.DefaultContainer),
+            sp.GetRequiredService<ResiliencePipeline>()));
+        services.AddSingleton<IPendingWorkMarkers>(sp => new PendingWorkMarkers(
+            sp.GetRequiredService<StorageAccount>().Blobs.GetBlobContainerClient(PendingWorkMarkers.Container),
             sp.GetRequiredService<ResiliencePipeline>()));
         return services;
     }

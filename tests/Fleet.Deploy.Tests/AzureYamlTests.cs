@@ -7,7 +7,7 @@ namespace Fleet.Deploy.Tests;
 /// <summary>
 /// azure.yaml names the deployable services as Dockerfile-built container apps deployed through Bicep modules, and
 /// every parameters file azd reads resolves from what azd sets: its own AZURE_* values, the image names it writes,
-/// main.bicep's outputs, the key the preprovision hook writes, or a default.
+/// main.bicep's outputs or a default; no hook.
 /// </summary>
 public sealed partial class AzureYamlTests(CompiledTemplate compiled) : IClassFixture<CompiledTemplate>
 {
@@ -36,7 +36,14 @@ public sealed partial class AzureYamlTests(CompiledTemplate compiled) : IClassFi
     // (Azure/azure-dev cli/azd/pkg/environment/environment.go Key and SetServiceProperty; written by
     // cli/azd/pkg/project/service_target_containerapp.go Publish).
     private static string ImageVariable(string service) =>
-        $"SERVICE_{Regex.Replace(service.ToUpperInvariant().Replace('-', '_'), @"\s", "_")}_IMAGE_NAME";
+        ServiceVariable(service, "IMAGE_NAME");
+
+    // SERVICE_<KEY>_RESOURCE_EXISTS: azd sets it before every provision (service_target_containerapp.go
+    // addPreProvisionChecks: whether the app tagged azd-service-name exists now).
+    internal static string ExistsVariable(string service) => ServiceVariable(service, "RESOURCE_EXISTS");
+
+    private static string ServiceVariable(string service, string property) =>
+        $"SERVICE_{Regex.Replace(service.ToUpperInvariant().Replace('-', '_'), @"\s", "_")}_{property}";
 
     [Fact]
     public void It_lists_api_and_silo_as_container_apps_built_remotely_from_their_dockerfiles()
@@ -84,19 +91,25 @@ public sealed partial class AzureYamlTests(CompiledTemplate compiled) : IClassFi
     }
 
     [Fact]
-    public void Every_variable_in_main_parameters_is_set_by_azd_the_preprovision_hook_or_a_default()
+    public void Every_variable_in_main_parameters_is_set_by_azd_an_output_of_the_last_provision_or_a_default()
     {
-        var images = Services().Keys.Select(ImageVariable).ToHashSet();
-        var hook = Root()["hooks"]["preprovision"].ToString();
+        var existence = Services().Keys.Select(ExistsVariable).ToHashSet();
+        var outputs = compiled.Template["outputs"]!.AsObject().Select(o => o.Key).ToHashSet();
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Infra, "main.parameters.json"));
         foreach (var (variable, hasDefault) in Variables("main.parameters.json"))
         {
-            var known = AzdSets.Contains(variable) || hasDefault || (images.Contains(variable) && hasDefault)
-                        || hook.Contains($"azd env set {variable}", StringComparison.Ordinal);
+            // An output reaches the azd environment only after the first provision: it needs a default until then,
+            // except as secretOrRandomPassword's vault, where empty means "no vault yet: a random value"
+            // (Azure/azure-dev cli/azd/pkg/cmdsubst/secretOrRandomPassword.go: fewer than two arguments).
+            var vaultArgument = outputs.Contains(variable) && text.Contains($"$(secretOrRandomPassword ${{{variable}}} ", StringComparison.Ordinal);
+            var known = AzdSets.Contains(variable) || hasDefault || vaultArgument;
             Assert.True(known, $"main.parameters.json reads ${{{variable}}}, which nothing sets");
         }
-        // The image names are read with an empty default: before the first deploy azd has not written them.
-        Assert.Contains(("SERVICE_SILO_IMAGE_NAME", true), Variables("main.parameters.json"));
-        Assert.Contains(("SERVICE_API_IMAGE_NAME", true), Variables("main.parameters.json"));
+        // No hook: azd resolves the parameters itself (a preprovision hook would run after they were resolved, and a
+        // value it writes would be one machine's).
+        Assert.False(Root().Children.ContainsKey(new YamlScalarNode("hooks")), "azure.yaml has hooks");
+        foreach (var variable in existence)
+            Assert.Contains((variable, true), Variables("main.parameters.json"));
     }
 
     [Theory]
@@ -106,12 +119,10 @@ public sealed partial class AzureYamlTests(CompiledTemplate compiled) : IClassFi
     {
         var outputs = compiled.Template["outputs"]!.AsObject().Select(o => o.Key).ToHashSet();
         var images = Services().Keys.Select(ImageVariable).ToHashSet();
-        var hook = Root()["hooks"]["preprovision"].ToString();
         foreach (var (variable, hasDefault) in Variables(module + ".parameters.json"))
         {
             // An optional setting the user may `azd env set` (Entra ID sign-in) reads with a default, as in main.parameters.json.
-            var known = AzdSets.Contains(variable) || outputs.Contains(variable) || images.Contains(variable) || hasDefault
-                        || hook.Contains($"azd env set {variable}", StringComparison.Ordinal);
+            var known = AzdSets.Contains(variable) || outputs.Contains(variable) || images.Contains(variable) || hasDefault;
             Assert.True(known, $"{module}.parameters.json reads ${{{variable}}}, which neither azd nor main.bicep's outputs set");
         }
     }
@@ -132,15 +143,7 @@ public sealed partial class AzureYamlTests(CompiledTemplate compiled) : IClassFi
             Assert.True(file.ContainsKey(name), $"{parametersFile} does not set the required parameter '{name}'");
     }
 
-    [Fact]
-    public void The_api_key_comes_from_the_azd_environment_only()
-    {
-        foreach (var file in new[] { "main.parameters.json", "app/api.parameters.json" })
-            Assert.Equal("${FLEET_API_KEY}", (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Infra, file)))!["parameters"]!["apiKey"]!["value"]);
-        Assert.Contains(".azure/", File.ReadAllLines(Path.Combine(RepoPaths.Root, ".gitignore")));
-    }
-
-    private static List<(string Name, bool HasDefault)> Variables(string parametersFile) =>
+    internal static List<(string Name, bool HasDefault)> Variables(string parametersFile) =>
         Reference().Matches(File.ReadAllText(Path.Combine(RepoPaths.Infra, parametersFile)))
             .Select(m => (m.Groups["name"].Value, m.Groups["default"].Success))
             .ToList();

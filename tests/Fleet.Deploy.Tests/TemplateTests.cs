@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Fleet.Deploy.Tests;
 
 /// <summary>
 /// The compiled template's topology, as Orleans' Container Apps guide requires it: a VNet-integrated internal
-/// environment, `siloCount` one-replica silo apps on the GPU profile, each with its own exposed silo/gateway port pair
+/// environment, `siloCount` GPU silo apps of at most one replica beside one CPU silo, each with its own exposed silo/gateway port pair
 /// on the environment's static IP, which it advertises; storage without shared keys; roles on single resources.
 /// </summary>
 public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<CompiledTemplate>
@@ -26,6 +27,9 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
             "Microsoft.App/managedEnvironments",
             "Microsoft.App/managedEnvironments/dotNetComponents",
             "Microsoft.App/containerApps",
+            "Microsoft.Insights/components",
+            "Microsoft.KeyVault/vaults",
+            "Microsoft.KeyVault/vaults/secrets",
         ];
 
         foreach (var type in expected)
@@ -54,22 +58,48 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
     }
 
     [Fact]
-    public void There_are_silo_count_silo_apps_each_exactly_one_replica_on_the_gpu_profile()
+    public void Gpu_silo_apps_scale_from_zero_to_one_on_pending_work_beside_a_cpu_silo_that_keeps_the_cluster()
     {
         var silo = compiled.App("silos");
-        Assert.Contains("count", (string?)silo["copy"]!["count"]);
+        var apps = (string)compiled.ModuleTemplate("silos")["variables"]!["apps"]!;
+        Assert.Equal("[length(variables('apps'))]", (string?)silo["copy"]!["count"]);
         Assert.Contains("siloCount", compiled.ModuleTemplate("silos")["variables"]!["count"]!.ToString());
-        Assert.Contains("siloCount", compiled.Module("silos")["properties"]!["parameters"]!["siloCount"]!.ToJsonString());
         Assert.NotNull(compiled.Template["parameters"]!["siloCount"]!["maxValue"]);
 
-        var properties = silo["properties"]!;
-        Assert.Equal("[parameters('gpuProfileName')]", (string?)properties["workloadProfileName"]);
-        Assert.Contains("gpuProfileName", compiled.Module("silos")["properties"]!["parameters"]!["gpuProfileName"]!.ToJsonString());
-        var scale = properties["template"]!["scale"]!;
+        // The CPU silo: Consumption profile, one replica once deployed (none before: the placeholder is never billed).
+        var cpu = Regex.Match(apps, @"createObject\('name', 'silo-cpu'.*?'tags', createObject\(\)\)").Value;
+        Assert.Contains("'profile', 'Consumption'", cpu);
+        Assert.Contains("'device', 'cpu'", cpu);
+        Assert.Contains("'minReplicas', if(variables('deployed'), 1, 0)", cpu);
+        Assert.Contains("'rules', createArray()", cpu);
+        // The GPU silos: siloCount of them on the GPU profile, minReplicas 0, one azure-blob rule on the pending markers.
+        var gpu = apps[apps.IndexOf("map(range(0, variables('count'))", StringComparison.Ordinal)..];
+        Assert.Contains("'profile', parameters('gpuProfileName')", gpu);
+        Assert.Contains("'device', 'cuda'", gpu);
+        Assert.Contains("'minReplicas', 0,", gpu);
+        Assert.Contains("createObject('type', 'azure-blob', 'metadata', createObject('accountName', parameters('storageAccountName'), 'blobContainerName', variables('pendingWorkContainer'), 'blobCount', '1', 'activationBlobCount', '0'), 'identity', parameters('identityId'))", gpu);
+
+        var scale = silo["properties"]!["template"]!["scale"]!;
         Assert.Equal(1, (int)scale["maxReplicas"]!);
-        // One replica once an image is deployed; none before (the placeholder is never billed on the GPU profile).
-        Assert.Equal("[if(variables('deployed'), 1, 0)]", (string?)scale["minReplicas"]);
-        Assert.Equal("[not(empty(parameters('siloImage')))]", (string?)compiled.ModuleTemplate("silos")["variables"]!["deployed"]);
+        Assert.Equal("[variables('apps')[copyIndex()].minReplicas]", (string?)scale["minReplicas"]);
+        Assert.Equal("[variables('apps')[copyIndex()].rules]", (string?)scale["rules"]);
+        Assert.Equal("[variables('apps')[copyIndex()].profile]", (string?)silo["properties"]!["workloadProfileName"]);
+
+        // The rule counts the container the job registry writes its markers to, and the template creates it.
+        var markers = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Fleet.Storage", "Scaling", "PendingWorkMarkers.cs"));
+        var container = (string)compiled.ModuleTemplate("silos")["variables"]!["pendingWorkContainer"]!;
+        Assert.Contains($"public const string Container = \"{container}\";", markers);
+        Assert.Contains(container, compiled.ModuleTemplate("storage")["parameters"]!["containers"]!["defaultValue"]!.AsArray().Select(c => (string?)c));
+    }
+
+    [Fact]
+    public void Silo_apps_deploy_one_at_a_time()
+    {
+        // Orleans' Container Apps guide: revisions of one silo must not overlap; serially, a deploy needs no second GPU.
+        var copy = compiled.App("silos")["copy"]!;
+        Assert.Equal("serial", (string?)copy["mode"]);
+        Assert.Equal(1, (int)copy["batchSize"]!);
+        Assert.Equal("Single", (string?)compiled.App("silos")["properties"]!["configuration"]!["activeRevisionsMode"]);
     }
 
     [Fact]
@@ -82,7 +112,7 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
         var maxSilos = (int)compiled.Template["parameters"]!["siloCount"]!["maxValue"]!;
         var app = compiled.App("silos");
         var ingress = app["properties"]!["configuration"]!["ingress"]!;
-        const string index = "range(0, variables('count'))[copyIndex()]";
+        const string index = "variables('apps')[copyIndex()].index";
 
         Assert.Equal("tcp", (string?)ingress["transport"]);
         // external: at the boundary of an internal environment, i.e. the VNet only.
@@ -92,8 +122,11 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
         Assert.Equal($"[add(variables('gatewayTargetPort'), {index})]", (string?)extra["exposedPort"]);
         Assert.Equal("[variables('gatewayTargetPort')]", (string?)extra["targetPort"]);
 
-        // Silo i exposes silo+i and gateway+i: unique per app, the two ranges disjoint, none the reserved 36985.
-        var exposed = Enumerable.Range(0, maxSilos).SelectMany(i => new[] { silo + i, gateway + i }).ToList();
+        // Silo i exposes silo+i and gateway+i, the CPU silo its own index past them all: unique per app, the two ranges
+        // disjoint, none the reserved 36985.
+        var cpuIndex = (int)variables["cpuSiloIndex"]!;
+        Assert.True(cpuIndex >= maxSilos, $"the CPU silo's index {cpuIndex} is one a GPU silo may have");
+        var exposed = Enumerable.Range(0, maxSilos).Append(cpuIndex).SelectMany(i => new[] { silo + i, gateway + i }).ToList();
         Assert.Equal(exposed.Count, exposed.Distinct().Count());
         Assert.DoesNotContain(36985, exposed);
 
@@ -106,19 +139,23 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
         Assert.Equal($"[string(add(variables('gatewayTargetPort'), {index}))]", (string?)env["Fleet__Silo__AdvertisedGatewayPort"]["value"]);
         Assert.Contains("environment", compiled.Module("silos")["properties"]!["parameters"]!["staticIp"]!.ToJsonString());
         Assert.Contains("staticIp", compiled.Module("silos")["properties"]!["parameters"]!["staticIp"]!.ToJsonString());
-        Assert.Equal("cuda", (string?)env["Fleet__Inference__Device"]["value"]);
+        Assert.Equal("[variables('apps')[copyIndex()].device]", (string?)env["Fleet__Inference__Device"]["value"]);
         Assert.Equal("[parameters('otlpEndpoint')]", (string?)env["OTEL_EXPORTER_OTLP_ENDPOINT"]["value"]);
     }
 
     [Fact]
-    public void Silos_have_probes_and_a_grace_period_longer_than_the_host_shutdown_timeout()
+    public void Silos_readiness_is_the_silo_port_never_the_models_and_the_grace_period_outlasts_the_host_shutdown()
     {
         var app = compiled.App("silos");
         var container = app["properties"]!["template"]!["containers"]!.AsArray().Single()!;
-        var probes = container["probes"]!.AsArray().ToDictionary(p => (string)p!["type"]!, p => (string)p!["httpGet"]!["path"]!);
-        Assert.Equal("/alive", probes["Startup"]);
-        Assert.Equal("/health", probes["Readiness"]);
-        Assert.Equal("/alive", probes["Liveness"]);
+        var probes = container["probes"]!.AsArray().ToDictionary(p => (string)p!["type"]!, p => p!.AsObject());
+        Assert.Equal("/alive", (string?)probes["Startup"]["httpGet"]!["path"]);
+        Assert.Equal("/alive", (string?)probes["Liveness"]["httpGet"]!["path"]);
+        // Readiness gates the silo-to-silo port on the port itself: a silo that joined the cluster stays reachable while
+        // CUDA and the models load (the worker waits for them, InferenceReadiness), so its peers never vote it dead.
+        Assert.Null(probes["Readiness"]["httpGet"]);
+        Assert.Equal("[variables('siloTargetPort')]", (string?)probes["Readiness"]["tcpSocket"]!["port"]);
+        Assert.DoesNotContain("/health", container.ToJsonString());
         // The .NET host's default shutdown timeout is 30 s; the platform must wait longer before SIGKILL.
         Assert.True((int)app["properties"]!["template"]!["terminationGracePeriodSeconds"]! > 30);
     }
@@ -134,8 +171,8 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
 
         var assignments = compiled.OfType("Microsoft.Authorization/roleAssignments");
         Assert.NotEmpty(assignments);
-        // Every assignment is scoped to the storage account or the registry, never the group or subscription.
-        Assert.All(assignments, a => Assert.Matches(@"^\[resourceId\('Microsoft\.(Storage/storageAccounts|ContainerRegistry/registries)', parameters\('name'\)\)\]$", (string?)a["scope"] ?? ""));
+        // Every assignment is scoped to the storage account, the registry or the vault, never the group or subscription.
+        Assert.All(assignments, a => Assert.Matches(@"^\[resourceId\('Microsoft\.(Storage/storageAccounts|ContainerRegistry/registries|KeyVault/vaults)', parameters\('name'\)\)\]$", (string?)a["scope"] ?? ""));
         // The role ids sit in the modules' variables; the templates that assign roles hold them.
         var all = string.Join('\n', compiled.OfType("Microsoft.Resources/deployments").Select(d => d["properties"]!["template"]!.ToJsonString())
             .Where(t => t.Contains("Microsoft.Authorization/roleAssignments", StringComparison.Ordinal)));

@@ -57,6 +57,37 @@ public sealed partial class DrillScenarios(DrillFleet fleet, Action<string> log)
         });
 
     /// <summary>
+    /// 1b. A silo stopped with SIGTERM mid-job, as Container Apps stops a replica on a scale-in or a deploy: it must hand
+    /// its leases back and leave the cluster cleanly (exit 0), so its shards run elsewhere at once and no lease of it is
+    /// charged as a lost worker (no expiry, no "worker was lost" in any silo's log).
+    /// </summary>
+    public async Task<DrillFigures> ScaleInSiloAsync(CancellationToken cancellationToken)
+    {
+        var victim = fleet.Silos[1]!;
+        var stopSeconds = 0.0;
+        var figures = await RunAsync("scale-in", "SIGTERM a silo (scale-in)", at: 0.3, async ct =>
+        {
+            var clock = Stopwatch.StartNew();
+            await victim.StopAsync(TimeSpan.FromSeconds(30));
+            stopSeconds = clock.Elapsed.TotalSeconds;
+            return $"silo2 (pid {victim.Pid}) stopped by SIGTERM, exit {victim.ExitCode} after {stopSeconds:0.0} s";
+        }, cancellationToken, after: async ct =>
+        {
+            fleet.StartSilo(1);
+            await fleet.WaitReadyAsync(ct);
+        });
+        var job = Regex.Escape(JobId("scale-in"));
+        var handedBack = CountInLogs(victim.LogPath, $@"Job ""?{job}""? shard \d+ abandoned on \S+: silo stopping, handed back");
+        var lostWorkers = fleet.SiloLogs.Sum(path => CountInLogs(path, $@"Job ""?{job}""? shard \d+: a worker was lost"));
+        var expired = fleet.SiloLogs.Sum(path => CountInLogs(path, $@"Job ""?{job}""? shard \d+: the lease of .* expired"));
+        return figures with
+        {
+            Passed = figures.Passed && victim.ExitCode == 0 && handedBack > 0 && lostWorkers == 0 && expired == 0,
+            Note = $"{figures.Note}; {handedBack} leases handed back, {expired} expired, {lostWorkers} lost workers",
+        };
+    }
+
+    /// <summary>
     /// 2. A silo's host cut off (its link down) for longer than the lease, then healed: its leases go to others; when it
     /// comes back it must not commit what it no longer owns (verify: no duplicate, no lost row), and it either rejoins or,
     /// declared dead by its peers, stops itself.

@@ -4,7 +4,7 @@ namespace Fleet.Drill.Tests;
 
 /// <summary>
 /// The fault drill on a multi-host fleet (see <see cref="DrillFleet"/>, <see cref="DrillScenarios"/>). CI runs scenarios
-/// 1-3 on a short job; the full drill runs all six on a longer one and prints the table docs/reliability.md shows.
+/// 1, 1b (scale-in), 2 and 3 on a short job; the full drill runs all six on a longer one and prints the table docs/reliability.md shows.
 /// </summary>
 public sealed class FleetDrillTests(ITestOutputHelper output)
 {
@@ -17,12 +17,12 @@ public sealed class FleetDrillTests(ITestOutputHelper output)
         StorageOutage: TimeSpan.FromSeconds(90), JobTimeout: TimeSpan.FromMinutes(10));
 
     [DrillFact]
-    public Task A_killed_silo_a_cut_off_host_and_a_storage_outage_lose_no_image_and_duplicate_none() =>
-        DrillAsync(Short, s => [s.KillSiloAsync, s.PartitionSiloAsync, s.StorageOutageAsync]);
+    public Task A_killed_silo_a_scaled_in_silo_a_cut_off_host_and_a_storage_outage_lose_no_image_and_duplicate_none() =>
+        DrillAsync(Short, s => [s.KillSiloAsync, s.ScaleInSiloAsync, s.PartitionSiloAsync, s.StorageOutageAsync]);
 
     [DrillFact(full: true)]
     public Task Full_drill_every_scenario_on_a_longer_job() =>
-        DrillAsync(Long, s => [s.KillSiloAsync, s.PartitionSiloAsync, s.StorageOutageAsync, s.RestartApiAsync, s.RestartClusterAsync, s.DeleteOutputAsync, s.SlowSiloAsync]);
+        DrillAsync(Long, s => [s.KillSiloAsync, s.ScaleInSiloAsync, s.PartitionSiloAsync, s.StorageOutageAsync, s.RestartApiAsync, s.RestartClusterAsync, s.DeleteOutputAsync, s.SlowSiloAsync]);
 
     private async Task DrillAsync(DrillSettings settings, Func<DrillScenarios, Func<CancellationToken, Task<DrillFigures>>[]> scenarios)
     {

@@ -1,6 +1,7 @@
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Fleet.Storage.Samples;
+using Fleet.Storage.Scaling;
 using Fleet.Storage.Shards;
 
 namespace Fleet.Storage.Security;
@@ -14,7 +15,7 @@ namespace Fleet.Storage.Security;
 public sealed class IntakePolicy
 {
     /// <summary>The fleet's own bookkeeping (shard manifests, Orleans grain state) that no job may read or write.</summary>
-    public static readonly IReadOnlyList<string> InternalContainers = [ShardManifestStore.DefaultContainer, "grainstate"];
+    public static readonly IReadOnlyList<string> InternalContainers = [ShardManifestStore.DefaultContainer, "grainstate", PendingWorkMarkers.Container];
 
     private static readonly string[] DefaultSchemes = ["https", "http", "file", "sample"];
 

@@ -11,7 +11,9 @@ namespace Fleet.Worker.Workers;
 /// <summary>
 /// Every silo runs one: it pulls shard leases from the running jobs (round robin, so jobs share the fleet) up to
 /// its capacity, renews them while it works, asks the job for the commit, commits, and reports. Pull means a fast
-/// silo takes more work and a dead one's leases simply expire.
+/// silo takes more work and a dead one's leases simply expire. A silo told to stop (SIGTERM: a scale-in, a deploy)
+/// hands its leases back before it leaves the cluster, so they run elsewhere at once and no lost worker is counted.
+/// An <see cref="IWorkerReadiness"/>, where the host registers one, must hold before the first lease.
 /// </summary>
 public sealed class ShardWorker(
     IGrainFactory grains,
@@ -20,7 +22,8 @@ public sealed class ShardWorker(
     FleetMetrics metrics,
     IOptions<WorkerOptions> options,
     TimeProvider time,
-    ILogger<ShardWorker> logger) : BackgroundService
+    ILogger<ShardWorker> logger,
+    IWorkerReadiness? readiness = null) : BackgroundService
 {
     private IReadOnlyList<string> _jobs = [];
     private DateTimeOffset _jobsReadAt = DateTimeOffset.MinValue;
@@ -33,6 +36,12 @@ public sealed class ShardWorker(
     {
         if (!options.Value.Enabled)
             return;
+        if (readiness is not null && await readiness.WaitAsync(stoppingToken) is { } notReady)
+        {
+            // The silo stays in the cluster (its grains, its gateway) but takes no work it would run on the wrong device.
+            logger.LogError("Shard worker {Worker} takes no work: {Reason}", WorkerId, notReady);
+            return;
+        }
         var capacity = options.Value.EffectiveCapacity;
         logger.LogInformation("Shard worker {Worker} started with capacity {Capacity}", WorkerId, capacity);
         var inflight = new List<Task>();
@@ -128,16 +137,23 @@ public sealed class ShardWorker(
         {
             Abandoned(lease, e.Message);
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The silo is stopping, the cluster is still up (this service stops before Orleans does): give the shard
+            // back now instead of letting the lease expire and be charged as a lost worker when the silo leaves.
+            Abandoned(lease, "silo stopping, handed back");
+            await TryAsync(() => job.ReturnShard(lease.Token, "its silo is stopping"));
+        }
         catch (OperationCanceledException) when (lost.IsCancellationRequested)
         {
-            Abandoned(lease, stoppingToken.IsCancellationRequested ? "silo stopping" : "lease lost");
+            Abandoned(lease, "lease lost");
         }
         catch (Exception e) when (StorageUnavailableException.IsOutage(e) && !stoppingToken.IsCancellationRequested)
         {
             // Storage is down: not the shard's fault, so no attempt is counted; wait before leasing more (StorageOutageBackoff).
             _outage.Failed();
             Abandoned(lease, $"storage unavailable: {e.Message}");
-            await TryAsync(() => job.ReturnShard(lease.Token, e.Message));
+            await TryAsync(() => job.ReturnShard(lease.Token, $"storage unavailable: {e.Message}"));
         }
         catch (Exception e)
         {

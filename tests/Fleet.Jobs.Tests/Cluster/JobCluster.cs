@@ -1,6 +1,7 @@
 using Fleet.Contracts;
 using Fleet.Models;
 using Fleet.Storage;
+using Fleet.Storage.Scaling;
 using Fleet.Storage.Shards;
 using Fleet.Worker;
 using Microsoft.Extensions.Configuration;
@@ -23,12 +24,13 @@ internal sealed class JobCluster : IAsyncDisposable
 
     private readonly CommitPartsFilter _commits;
 
-    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock, InMemoryShardManifestStore manifests, CommitPartsFilter commits)
+    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock, InMemoryShardManifestStore manifests, InMemoryPendingWorkMarkers markers, CommitPartsFilter commits)
     {
         _commits = commits;
         _cluster = cluster;
         Clock = clock;
         Manifests = manifests;
+        Markers = markers;
     }
 
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
@@ -37,6 +39,9 @@ internal sealed class JobCluster : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
 
     public InMemoryShardManifestStore Manifests { get; }
+
+    /// <summary>The jobs the registry says want workers (what scales GPU silos from zero on Azure).</summary>
+    public InMemoryPendingWorkMarkers Markers { get; }
 
     public IClusterClient Client => _cluster.Client;
 
@@ -48,6 +53,7 @@ internal sealed class JobCluster : IAsyncDisposable
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var manifests = new InMemoryShardManifestStore();
+        var markers = new InMemoryPendingWorkMarkers();
         var commits = new CommitPartsFilter();
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -81,13 +87,14 @@ internal sealed class JobCluster : IAsyncDisposable
             // No account is reached: datasets and outputs are local folders, manifests in memory.
             host.Services.AddFleetStorage(new StorageAccount("UseDevelopmentStorage=true"));
             host.Services.AddSingleton<IShardManifestStore>(manifests);
+            host.Services.AddSingleton<IPendingWorkMarkers>(markers);
             host.Services.AddFleetModels();
             host.Services.AddFleetJobs();
             host.Services.AddFleetWorker(host.Configuration);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new JobCluster(cluster, clock, manifests, commits);
+        return new JobCluster(cluster, clock, manifests, markers, commits);
     }
 
     public IJobGrain Job(string id) => Client.GetGrain<IJobGrain>(id);
