@@ -53,7 +53,8 @@ public sealed class ShardProcessor(
         var spec = lease.Spec with { Classifier = await classifierChoice.ResolveAsync(lease.Spec.Classifier) };
         var provider = await labeler.ExecutionProviderAsync(spec.Classifier, cancellationToken);
 
-        var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
+        var items = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
+        IReadOnlyList<string> uris = [.. items.Select(i => i.Uri)];
         // One line per shard run started, and one when it is processed: the fault drill adds them up (work done twice).
         logger.LogInformation("Job {JobId} shard {Shard} started: {Images} images", lease.JobId, lease.Shard, uris.Count);
         var shard = new ShardRows(uris, new ResultModels(spec.Classifier, spec.Captioner, provider), lease.Shard);
@@ -81,8 +82,8 @@ public sealed class ShardProcessor(
             await ProcessAsync(spec, shard, Enumerable.Range(0, uris.Count).ToArray(), cancellationToken);
         }
 
-        var done = shard.Rows.Where(r => r is not null).Select(r => r!).ToArray();
-        var failed = shard.Errors.Where(e => e is not null).Select(e => e!).ToArray();
+        var done = WithInputColumns(shard.Rows, items);
+        var failed = WithInputColumns(shard.Errors, items);
         var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, ResultPartFormats.For(spec.Format), cancellationToken);
 
         logger.LogInformation("Job {JobId} shard {Shard} processed: {Images} images in {Seconds:0.0} s", lease.JobId, lease.Shard, uris.Count, clock.Elapsed.TotalSeconds);
@@ -203,6 +204,11 @@ public sealed class ShardProcessor(
             }
         }, cancellationToken);
     }
+
+    /// <summary>The rows that were made, in manifest order, each with its item's manifest columns (an "id" in the user's CSV arrives in their results).</summary>
+    private static ResultRow[] WithInputColumns(ResultRow?[] rows, IReadOnlyList<ShardItem> items) =>
+        [.. rows.Select((row, i) => row is null || items[i].Columns is null ? row : row with { Input = InputColumns.ToFields(items[i].Columns) })
+            .Where(r => r is not null).Select(r => r!)];
 
     /// <summary>Hands the labeled batch to the caption grain on this silo; null when the job has no captioner.</summary>
     private async Task<IReadOnlyList<string>?> CaptionAsync(JobSpec spec, IReadOnlyList<CaptionInput> images)
