@@ -25,6 +25,9 @@ public sealed record JobSpec
     /// <summary>Generation settings for <see cref="Captioner"/>.</summary>
     [Id(7)] public CaptionOptions Caption { get; init; } = new();
 
+    /// <summary>The result parts' file format (<see cref="ResultFormats"/>); every shard of a job is written in the same one.</summary>
+    [Id(8)] public string Format { get; init; } = ResultFormats.Default;
+
     /// <summary>
     /// A classifier chosen by each silo for its hardware: the catalog's GPU-resident default ("classifier-cuda") where
     /// the silo's CUDA provider runs it, else the CPU default ("classifier"). Rows and _SUCCESS.json name what ran.

@@ -28,6 +28,8 @@ public static class JobSpecValidator
             problems.Add(("topK", $"must be between 1 and {MaxTopK}, was {spec.TopK}"));
         if (double.IsNaN(spec.MaxFailedFraction) || spec.MaxFailedFraction is < 0 or > 1)
             problems.Add(("maxFailedFraction", $"must be between 0 and 1, was {spec.MaxFailedFraction}"));
+        if (!ResultFormats.All.Contains(ResultFormats.OrDefault(spec.Format)))
+            problems.Add(("format", $"must be one of {string.Join(", ", ResultFormats.All)}, was '{spec.Format}'"));
         if (spec.Captioner is not null)
         {
             var caption = spec.Caption;

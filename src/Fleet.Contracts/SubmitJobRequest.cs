@@ -20,6 +20,8 @@ public sealed record SubmitJobRequest
     public string? Captioner { get; init; }
     public double? MaxFailedFraction { get; init; }
     public CaptionOptions? Caption { get; init; }
+    /// <summary>The result parts' format: "jsonl" (the default) or "parquet" (<see cref="ResultFormats"/>).</summary>
+    public string? Format { get; init; }
 
     /// <summary>The id this request runs under: its own, or a new one.</summary>
     public string ResolveJobId() => JobId ?? JobIds.New();
@@ -34,6 +36,7 @@ public sealed record SubmitJobRequest
         Captioner = Captions == false ? null : Captioner ?? JobSpec.DefaultCaptioner,
         MaxFailedFraction = MaxFailedFraction ?? JobSpec.DefaultMaxFailedFraction,
         Caption = Caption ?? new CaptionOptions(),
+        Format = ResultFormats.OrDefault(Format?.Trim().ToLowerInvariant()),
     };
 
     /// <summary>field -> reason for everything wrong with this request that needs no I/O (the id and the spec); empty when valid.</summary>

@@ -47,6 +47,17 @@ public sealed class JobsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(errors.TryGetProperty("output", out _), problem.ToString());
     }
 
+    [Fact]
+    public async Task An_unknown_result_format_is_400_naming_the_field()
+    {
+        var response = await api.Client().PostAsJsonAsync("/jobs", new { dataset = TestPaths.ImageNetSample, output = TestPaths.NewTempFolder("out"), format = "xlsx" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("format", out var reason), errors.ToString());
+        Assert.Contains("jsonl, parquet", reason[0].GetString());
+    }
+
     [Theory]
     [InlineData("topK", 1_000_000_000)]
     [InlineData("maxNewTokens", 100_000)]

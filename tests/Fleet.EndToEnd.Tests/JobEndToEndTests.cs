@@ -84,6 +84,49 @@ public sealed class JobEndToEndTests(FleetSiloFixture fleet) : IClassFixture<Fle
     }
 
     [Fact]
+    public async Task Parquet_parts_read_by_DuckDB_hold_every_image_exactly_once_with_labels_and_captions()
+    {
+        var folder = SamplePhotos.Folder(9, ("zz-corrupt.jpg", SamplePhotos.CorruptJpeg()));
+        var output = TestPaths.NewTempFolder("out");
+
+        var status = await fleet.RunAsync("e2e-parquet", new JobSpec
+        {
+            Dataset = folder, Output = output, ShardSize = 4, MaxFailedFraction = 0.2, Format = ResultFormats.Parquet,
+            Captioner = JobSpec.DefaultCaptioner, Caption = new CaptionOptions { MaxNewTokens = 12 },
+        });
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        var parts = await Store(output).ListPartsAsync("e2e-parquet", default).ToListAsync();
+        Assert.Equal(4, parts.Count); // three data parts and the corrupt file's error part
+        Assert.All(parts, p => Assert.EndsWith(".parquet", p));
+        var duck = await DuckDbParts.ReadAsync(Path.Combine(output, "e2e-parquet"));
+        Assert.Equal(FileUris(folder).Order(StringComparer.Ordinal), duck.Rows.Select(r => r.GetProperty("uri").GetString()!));
+        Assert.Equal("VARCHAR", duck.Columns["uri"]);
+        Assert.Equal("FLOAT", duck.Columns["score"]);
+        Assert.Equal("STRUCT(\"label\" VARCHAR, \"classId\" INTEGER, \"score\" FLOAT)[]", duck.Columns["labels"]);
+        var labeled = duck.Rows.Where(r => r.GetProperty("error").ValueKind == System.Text.Json.JsonValueKind.Null).ToList();
+        Assert.Equal(9, labeled.Count);
+        Assert.All(labeled, r =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("caption").GetString()));
+            Assert.Equal(r.GetProperty("first_label").GetString(), r.GetProperty("label").GetString());
+            Assert.InRange(r.GetProperty("score").GetDouble(), 0.0, 1.0);
+            Assert.Equal(5, r.GetProperty("labels").GetArrayLength());
+            Assert.Equal(JobSpec.DefaultCaptioner, r.GetProperty("captioner").GetString());
+        });
+        var error = Assert.Single(duck.Rows, r => r.GetProperty("error").ValueKind != System.Text.Json.JsonValueKind.Null);
+        Assert.StartsWith("decode: ", error.GetProperty("error").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, error.GetProperty("label").ValueKind);
+        Assert.Contains("/errors/", error.GetProperty("filename").GetString());
+        var success = await File.ReadAllTextAsync(Path.Combine(output, "e2e-parquet", ResultLayout.SuccessMarker));
+        Assert.Contains("\"format\": \"parquet\"", success);
+        Assert.Contains($"\"schemaVersion\": {ResultRow.SchemaVersion}", success);
+        Assert.Contains("e2e-parquet/part-000002.parquet", success);
+        // Fleet's own readers (fleet results, fleet verify) read the same parts.
+        (await RowAudit.ReadAsync(Store(output), "e2e-parquet")).AssertExactlyOnce(FileUris(folder));
+    }
+
+    [Fact]
     public async Task Blob_dataset_and_blob_output_work_the_same_as_folders()
     {
         var account = new StorageAccount(fleet.Azurite.ConnectionString);

@@ -79,7 +79,10 @@ public sealed class ManifestFileListerTests(AzuriteFixture azurite) : IClassFixt
         var items = await (await Factory().CreateAsync(FileUri(manifest), default)).ListAsync(null, default).ToListAsync();
 
         Assert.Equal(7, items.Count);
-        Assert.Equal(new DatasetItem(FileUri(Path.Combine(folder, "a.jpg")), "1"), items[0]);
+        Assert.Equal((FileUri(Path.Combine(folder, "a.jpg")), "1"), (items[0].Uri, items[0].Checkpoint));
+        // The line's other fields are the item's columns, carried into its row.
+        Assert.Equal("cat", Assert.Single(items[0].Columns!, c => c.Key == "label").Value.GetString());
+        Assert.Null(items[1].Columns);
         Assert.Equal(new DatasetItem("https://example.invalid/b.jpg", "2"), items[1]);
         Assert.All(items.Skip(2), i => Assert.True(i.IsInvalid));
         Assert.StartsWith("invalid:line 3: invalid JSON", items[2].Uri);
@@ -110,13 +113,17 @@ public sealed class ManifestFileListerTests(AzuriteFixture azurite) : IClassFixt
 
         Assert.Equal(
         [
-            new(FileUri(Path.Combine(folder, "a.jpg")), "2"),
-            new(FileUri(Path.Combine(folder, "b,c.jpg")), "3"),
-            new(FileUri(Path.Combine(folder, "d.jpg")), "4"),
-            new("invalid:line 7: no uri field: 4,,empty", "7"),
-            new("invalid:line 8: no uri field: 5", "8"),
-            new("https://example.invalid/e f.jpg", "9"),
-        ], items.Take(6));
+            (FileUri(Path.Combine(folder, "a.jpg")), "2"),
+            (FileUri(Path.Combine(folder, "b,c.jpg")), "3"),
+            (FileUri(Path.Combine(folder, "d.jpg")), "4"),
+            ("invalid:line 7: no uri field: 4,,empty", "7"),
+            ("invalid:line 8: no uri field: 5", "8"),
+            ("https://example.invalid/e f.jpg", "9"),
+        ], items.Take(6).Select(i => (i.Uri, i.Checkpoint)));
+        // The other columns by header name, as the text of their fields.
+        Assert.Equal("1", items[0].Columns!["id"].GetString());
+        Assert.Equal("hello, world", items[0].Columns!["caption"].GetString());
+        Assert.Equal("say \"hi\"", items[1].Columns!["caption"].GetString());
         // An unclosed quote swallows the rest of the file: that must show up as an error, not as a valid item.
         var last = Assert.Single(items.Skip(6));
         Assert.StartsWith("invalid:line 10: malformed CSV", last.Uri);

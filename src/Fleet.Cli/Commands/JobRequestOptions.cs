@@ -10,7 +10,7 @@ namespace Fleet.Cli.Commands;
 public sealed class JobRequestOptions
 {
     private readonly Argument<string> _dataset;
-    private readonly Option<string> _output = new("--out", "-o") { Description = "Output folder or blob container URI; rows go to <out>/<job>/part-*.jsonl", Required = true };
+    private readonly Option<string> _output = new("--out", "-o") { Description = "Output folder or blob container URI; rows go to <out>/<job>/part-*.jsonl (or .parquet)", Required = true };
     private readonly Option<string?> _jobId;
     private readonly Option<int?> _shardSize = new("--shard-size") { Description = $"Images per shard (default {JobSpec.DefaultShardSize})" };
     private readonly Option<int?> _topK = new("--top-k") { Description = $"Labels per image (default {JobSpec.DefaultTopK})" };
@@ -19,6 +19,7 @@ public sealed class JobRequestOptions
     private readonly Option<string?> _captioner = new("--captioner") { Description = $"Caption model from models/catalog.json (default {JobSpec.DefaultCaptioner})" };
     private readonly Option<float?> _captionMinScore = new("--caption-min-score") { Description = $"The lowest score at which a label other than the top one is evidence a caption may name (default {Contracts.CaptionOptions.DefaultMinLabelScore}; docs/captions.md)" };
     private readonly Option<bool> _greedyCaptions = new("--greedy-captions") { Description = "Always the caption model's most likely words (every image with the same labels gets the same caption); default: sampled, seeded per image" };
+    private readonly Option<string?> _format = new("--format") { Description = $"Result parts' format: {string.Join(" or ", ResultFormats.All)} (default {ResultFormats.Default})" };
     private readonly Option<double?> _maxFailed = new("--max-failed-fraction") { Description = $"Fail the job when more than this fraction of images fail (default {JobSpec.DefaultMaxFailedFraction})" };
 
     public JobRequestOptions(string datasetDescription, string jobIdDescription)
@@ -30,7 +31,7 @@ public sealed class JobRequestOptions
     public void AddTo(Command command)
     {
         command.Add(_dataset);
-        foreach (var option in new Option[] { _output, _jobId, _shardSize, _topK, _classifier, _noCaption, _captioner, _captionMinScore, _greedyCaptions, _maxFailed })
+        foreach (var option in new Option[] { _output, _jobId, _shardSize, _topK, _classifier, _noCaption, _captioner, _captionMinScore, _greedyCaptions, _maxFailed, _format })
             command.Add(option);
     }
 
@@ -46,6 +47,7 @@ public sealed class JobRequestOptions
         Captioner = parse.GetValue(_captioner),
         Caption = CaptionSettings(parse),
         MaxFailedFraction = parse.GetValue(_maxFailed),
+        Format = parse.GetValue(_format),
     };
 
     // Null unless a caption flag is given, so the request's defaults apply (and a resumed job's spec stays the same).

@@ -17,7 +17,8 @@ public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
         var parts = new List<string>();
         await foreach (var part in results.ListPartsAsync(jobId, cancellationToken))
             parts.Add(part);
-        var missing = MissingParts.Of(jobId, job.ShardCount, parts);
+        var format = ResultPartFormats.For(spec.Format);
+        var missing = MissingParts.Of(jobId, job.ShardCount, parts, format);
         if (missing.Count > 0)
             return missing;
         var finishedAt = clock.Time.GetUtcNow();
@@ -31,6 +32,8 @@ public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
             Failed = job.ImagesFailed,
             Shards = job.ShardCount,
             Parts = parts,
+            Format = format.Name,
+            SchemaVersion = ResultRow.SchemaVersion,
             Models = ModelFingerprints.Of(spec, job.ClassifierRuns, catalog),
             ClassifierRuns = ModelFingerprints.Runs(job.ClassifierRuns, catalog),
             StartedAt = job.CreatedAt,

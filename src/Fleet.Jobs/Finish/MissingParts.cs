@@ -9,9 +9,9 @@ namespace Fleet.Jobs.Finish;
 /// </summary>
 public static class MissingParts
 {
-    public static IReadOnlyList<int> Of(string jobId, int shardCount, IEnumerable<string> parts)
+    public static IReadOnlyList<int> Of(string jobId, int shardCount, IEnumerable<string> parts, IResultPartFormat format)
     {
         var present = parts.ToHashSet(StringComparer.Ordinal);
-        return Enumerable.Range(0, shardCount).Where(shard => !present.Contains(ResultLayout.Part(jobId, shard))).ToArray();
+        return Enumerable.Range(0, shardCount).Where(shard => !present.Contains(ResultLayout.Part(jobId, shard, format))).ToArray();
     }
 }

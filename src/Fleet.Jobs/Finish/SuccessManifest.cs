@@ -14,6 +14,9 @@ public sealed record SuccessManifest
     public required long Failed { get; init; }
     public required int Shards { get; init; }
     public required IReadOnlyList<string> Parts { get; init; }
+    /// <summary>The parts' file format (jsonl or parquet) and the version of the row schema they hold (Fleet.Storage ResultRow).</summary>
+    public required string Format { get; init; }
+    public required int SchemaVersion { get; init; }
     public required IReadOnlyDictionary<string, ModelFingerprint> Models { get; init; }
     /// <summary>Each classifier that committed shards and the provider it ran on: which ran where.</summary>
     public IReadOnlyList<ClassifierRunManifest> ClassifierRuns { get; init; } = [];

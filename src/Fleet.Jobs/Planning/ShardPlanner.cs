@@ -22,14 +22,14 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var lister = await listers.CreateAsync(spec.Dataset, cancellationToken);
-        var batch = new List<string>(spec.ShardSize);
+        var batch = new List<ShardItem>(spec.ShardSize);
         var writes = new Queue<(PlannedShard Shard, Task Written)>();
         var next = firstShard;
         string? checkpoint = null;
 
         await foreach (var item in lister.ListAsync(resumeAfter, cancellationToken))
         {
-            batch.Add(item.Uri);
+            batch.Add(new ShardItem(item.Uri, item.Columns));
             checkpoint = item.Checkpoint;
             if (batch.Count < spec.ShardSize)
                 continue;
@@ -50,11 +50,11 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
                 (lister is ManifestFileLister ? " (the manifest lists no URIs)" : $" (looked for {string.Join(", ", ImageFileTypes.All)})"));
         }
 
-        (PlannedShard, Task) Write(int shard, List<string> uris, string after)
+        (PlannedShard, Task) Write(int shard, List<ShardItem> items, string after)
         {
-            var planned = new PlannedShard(shard, uris.Count, after);
-            var written = manifests.WriteAsync(jobId, shard, uris.ToArray(), cancellationToken);
-            uris.Clear();
+            var planned = new PlannedShard(shard, items.Count, after);
+            var written = manifests.WriteAsync(jobId, shard, items.ToArray(), cancellationToken);
+            items.Clear();
             return (planned, written);
         }
     }

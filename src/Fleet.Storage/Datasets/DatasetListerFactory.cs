@@ -5,7 +5,7 @@ using Polly;
 namespace Fleet.Storage.Datasets;
 
 /// <summary>
-/// Turns a dataset string into its lister: a manifest file (.txt/.jsonl/.csv as a path, file:// or http(s) URI), a folder,
+/// Turns a dataset string into its lister: a manifest file (.txt/.jsonl/.csv/.parquet as a path, file:// or http(s) URI), a folder,
 /// a file:// folder, a blob container/prefix URI, or sample:NAME. The intake policy decides first whether a job may name it
 /// (<see cref="IntakePolicyException"/>); without a policy everything is allowed (a user's own tools).
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
             return new BlobPrefixLister(container, location.Prefix, resilience);
         }
         if (dataset.Contains("://", StringComparison.Ordinal))
-            throw new DatasetNotFoundException($"dataset '{SecretRedactor.Uri(dataset)}' has a scheme Fleet cannot read (use a folder, a .txt/.jsonl/.csv manifest, file://, an http(s):// blob URI or sample:NAME)");
+            throw new DatasetNotFoundException($"dataset '{SecretRedactor.Uri(dataset)}' has a scheme Fleet cannot read (use a folder, a .txt/.jsonl/.csv/.parquet manifest, file://, an http(s):// blob URI or sample:NAME)");
         return new LocalFolderLister(dataset);
     }
 }

@@ -8,15 +8,22 @@ internal static class ManifestEntries
 {
     private const int MaxQuoted = 200;
 
+    /// <summary>
+    /// The most bytes one entry may spend on columns it carries: they travel in the shard manifest and every row, so a
+    /// 1 MB CSV record (the reader's own bound) in each of 100,000 entries of a shard must not reach a silo.
+    /// </summary>
+    public const int MaxColumnBytes = 64 * 1024;
+
     public static string Checkpoint(long line) => line.ToString(CultureInfo.InvariantCulture);
 
     public static DatasetItem Invalid(long line, string reason, string raw) =>
         DatasetItem.Invalid($"line {Checkpoint(line)}: {reason}: {Quote(raw)}", Checkpoint(line));
 
-    /// <summary>A JSON Lines entry: an object whose "uri" is a string.</summary>
+    /// <summary>A JSON Lines entry: an object whose "uri" is a string; its other fields are the item's columns.</summary>
     public static DatasetItem FromJson(string text, Uri manifest, long line)
     {
         string? value;
+        Dictionary<string, JsonElement>? columns = null;
         try
         {
             using var document = JsonDocument.Parse(text);
@@ -27,12 +34,30 @@ internal static class ManifestEntries
             if (uri.ValueKind != JsonValueKind.String)
                 return Invalid(line, "uri is not a string", text);
             value = uri.GetString();
+            foreach (var field in document.RootElement.EnumerateObject())
+            {
+                if (field.Name != "uri")
+                    (columns ??= new(StringComparer.Ordinal))[field.Name] = field.Value.Clone();
+            }
         }
         catch (JsonException e)
         {
             return Invalid(line, $"invalid JSON ({e.Message})", text);
         }
-        return Resolve(value ?? "", manifest, line);
+        return WithColumns(Resolve(value ?? "", manifest, line), columns, line, text);
+    }
+
+    /// <summary>
+    /// <paramref name="item"/> carrying <paramref name="columns"/>; an entry whose columns exceed <see cref="MaxColumnBytes"/>
+    /// (measured by its whole text, <paramref name="raw"/>) becomes an invalid item, so it is an error row, not a lost image.
+    /// </summary>
+    public static DatasetItem WithColumns(DatasetItem item, Dictionary<string, JsonElement>? columns, long line, string raw)
+    {
+        if (columns is null || item.IsInvalid)
+            return item;
+        if (System.Text.Encoding.UTF8.GetByteCount(raw) > MaxColumnBytes)
+            return Invalid(line, $"its columns are over {MaxColumnBytes / 1024} KiB", raw);
+        return item with { Columns = columns };
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ using Polly;
 namespace Fleet.Storage.Datasets;
 
 /// <summary>
-/// A dataset that is a manifest file (.txt, .jsonl or .csv) read as a stream from a local path, a blob of the configured
+/// A dataset that is a manifest file (.txt, .jsonl, .csv or .parquet) read as a stream from a local path, a blob of the configured
 /// account (with its credential) or any http(s) URL (a plain GET, e.g. a SAS URL). The checkpoint of an item is the
 /// 1-based line where its entry starts; resuming re-reads the manifest and skips lines up to it. Nothing is filtered by
 /// extension, and an entry that names no usable URI becomes an "invalid:" item rather than disappearing.
@@ -57,6 +57,7 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
             ".txt" => ManifestFormat.Text,
             ".jsonl" => ManifestFormat.JsonLines,
             ".csv" => ManifestFormat.Csv,
+            ".parquet" => ManifestFormat.Parquet,
             _ => null,
         };
         format = found.GetValueOrDefault();
@@ -72,6 +73,12 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
         var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
+            if (Format == ManifestFormat.Parquet)
+            {
+                var seekable = await SeekableAsync(stream, cancellationToken).ConfigureAwait(false);
+                await using (seekable.ConfigureAwait(false))
+                    await ParquetManifestReader.EnsureUriColumnAsync(seekable, Display, cancellationToken).ConfigureAwait(false);
+            }
             if (Format == ManifestFormat.Csv)
             {
                 var csv = CsvReader.Create(stream, CsvOptions(null), leaveOpen: true);
@@ -87,9 +94,19 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
         var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var items = Format == ManifestFormat.Csv ? ReadCsvAsync(stream, skip, cancellationToken) : ReadLinesAsync(stream, skip, cancellationToken);
-            await foreach (var item in items.ConfigureAwait(false))
-                yield return item;
+            // A Parquet manifest's spooled copy (a seekable stream of its own) is disposed here too.
+            var source = Format == ManifestFormat.Parquet ? await SeekableAsync(stream, cancellationToken).ConfigureAwait(false) : stream;
+            await using (source.ConfigureAwait(false))
+            {
+                var items = Format switch
+                {
+                    ManifestFormat.Csv => ReadCsvAsync(source, skip, cancellationToken),
+                    ManifestFormat.Parquet => ParquetManifestReader.ReadAsync(source, Display, Manifest, skip, cancellationToken),
+                    _ => ReadLinesAsync(source, skip, cancellationToken),
+                };
+                await foreach (var item in items.ConfigureAwait(false))
+                    yield return item;
+            }
         }
     }
 
@@ -134,9 +151,21 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
                 else if (csv.IsEmpty(column))
                     yield return ManifestEntries.Invalid(line, "no uri field", Encoding.UTF8.GetString(csv.RawRecord));
                 else
-                    yield return ManifestEntries.Resolve(csv.GetString(column), Manifest, line);
+                    yield return ManifestEntries.WithColumns(ManifestEntries.Resolve(csv.GetString(column), Manifest, line), OtherColumns(csv, column), line, Encoding.UTF8.GetString(csv.RawRecord));
             }
         }
+    }
+
+    /// <summary>A CSV record's fields other than the uri, by header name, as strings; null when the header has no other column.</summary>
+    private static Dictionary<string, System.Text.Json.JsonElement>? OtherColumns(CsvReader csv, int uriColumn)
+    {
+        Dictionary<string, System.Text.Json.JsonElement>? columns = null;
+        for (var i = 0; i < csv.Headers.Count; i++)
+        {
+            if (i != uriColumn)
+                (columns ??= new(StringComparer.Ordinal))[csv.Headers[i]] = System.Text.Json.JsonSerializer.SerializeToElement(i < csv.FieldCount ? csv.GetString(i) : "");
+        }
+        return columns;
     }
 
     private static CsvReaderOptions CsvOptions(Action<CsvMalformedRecord>? onMalformed) => new()
@@ -168,6 +197,20 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
         if (!long.TryParse(checkpoint, NumberStyles.None, CultureInfo.InvariantCulture, out var line))
             throw new ArgumentException($"'{checkpoint}' is not a checkpoint of a manifest listing (expected a line number).", nameof(checkpoint));
         return line;
+    }
+
+    /// <summary>
+    /// A Parquet file is read from its footer back, so it needs a seekable stream: a file or a blob is one; an http(s)
+    /// body is spooled to a temporary file (deleted on close), never held in memory.
+    /// </summary>
+    private static async Task<Stream> SeekableAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        if (stream.CanSeek)
+            return stream;
+        var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await stream.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
+        spool.Position = 0;
+        return spool;
     }
 
     /// <summary>Opens the manifest for one sequential read; only opening is retried, the stream is read once.</summary>

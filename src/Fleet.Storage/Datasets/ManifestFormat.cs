@@ -11,4 +11,7 @@ public enum ManifestFormat
 
     /// <summary>.csv: RFC 4180 with a header row that has a "uri" column.</summary>
     Csv,
+
+    /// <summary>.parquet: a table with a string "uri" column.</summary>
+    Parquet,
 }

@@ -19,13 +19,13 @@ public sealed class BlobResultStore(BlobContainerClient container, string prefix
 
     public string Describe() => $"{Security.SecretRedactor.Uri(container.Uri.AbsoluteUri)}/{_prefix}";
 
-    public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken)
+    public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<ResultRow> rows, IReadOnlyList<ResultRow> errorRows, IResultPartFormat format, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        var data = container.GetBlockBlobClient(_prefix + ResultLayout.Part(jobId, shard));
-        var errors = container.GetBlockBlobClient(_prefix + ResultLayout.ErrorPart(jobId, shard));
-        var dataBlocks = await StageBlocksAsync(data, attemptId, JsonLines.Encode(rows), cancellationToken).ConfigureAwait(false);
-        var errorBlocks = errorRows.Count == 0 ? [] : await StageBlocksAsync(errors, attemptId, JsonLines.Encode(errorRows), cancellationToken).ConfigureAwait(false);
+        var data = container.GetBlockBlobClient(_prefix + ResultLayout.Part(jobId, shard, format));
+        var errors = container.GetBlockBlobClient(_prefix + ResultLayout.ErrorPart(jobId, shard, format));
+        var dataBlocks = await StageBlocksAsync(data, attemptId, await format.EncodeAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var errorBlocks = errorRows.Count == 0 ? [] : await StageBlocksAsync(errors, attemptId, await format.EncodeAsync(errorRows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return new StagedBlocks(this, data, dataBlocks, errors, errorBlocks);
     }
 
@@ -44,8 +44,7 @@ public sealed class BlobResultStore(BlobContainerClient container, string prefix
         await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{_prefix}{jobId}/", cancellationToken).ConfigureAwait(false))
         {
             var name = blob.Name[_prefix.Length..];
-            var file = name[(name.LastIndexOf('/') + 1)..];
-            if (file.StartsWith("part-", StringComparison.Ordinal) && file.EndsWith(".jsonl", StringComparison.Ordinal))
+            if (ResultPartFormats.OfPart(name) is not null)
                 yield return name;
         }
     }
@@ -56,7 +55,7 @@ public sealed class BlobResultStore(BlobContainerClient container, string prefix
         {
             var content = await _resilience.ExecuteAsync(
                 async ct => (await container.GetBlobClient(_prefix + part).DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content, cancellationToken).ConfigureAwait(false);
-            foreach (var line in JsonLines.Decode(content.ToString()))
+            foreach (var line in await ResultPartReader.LinesAsync(part, content.ToArray(), cancellationToken).ConfigureAwait(false))
                 yield return line;
         }
     }

@@ -10,15 +10,16 @@ public interface IResultStore
 
     /// <summary>
     /// Writes one attempt at a shard (<paramref name="attemptId"/>: unique per attempt, e.g. the lease id) where no reader
-    /// sees it. Several attempts may stage the same shard; the one that commits last is what readers see, whole.
+    /// sees it, as parts in <paramref name="format"/>. Several attempts may stage the same shard; the one that commits last
+    /// is what readers see, whole.
     /// </summary>
-    Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken);
+    Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<ResultRow> rows, IReadOnlyList<ResultRow> errorRows, IResultPartFormat format, CancellationToken cancellationToken);
 
     Task WriteSuccessAsync(string jobId, string json, CancellationToken cancellationToken);
 
-    /// <summary>The names (relative to the output) of the committed part files, data and errors.</summary>
+    /// <summary>The names (relative to the output) of the committed part files, data and errors, in any format.</summary>
     IAsyncEnumerable<string> ListPartsAsync(string jobId, CancellationToken cancellationToken);
 
-    /// <summary>Every committed row line of the job, data parts and error parts.</summary>
+    /// <summary>Every committed row of the job as a JSON line (whatever its part's format), data parts and error parts.</summary>
     IAsyncEnumerable<string> ReadRowsAsync(string jobId, CancellationToken cancellationToken);
 }

@@ -13,13 +13,13 @@ public sealed class LocalResultStore(string root, ResiliencePipeline resilience)
 
     public string Describe() => Root;
 
-    public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<string> rows, IReadOnlyList<string> errorRows, CancellationToken cancellationToken)
+    public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<ResultRow> rows, IReadOnlyList<ResultRow> errorRows, IResultPartFormat format, CancellationToken cancellationToken)
     {
-        var data = await StageFileAsync(ResultLayout.Part(jobId, shard), attemptId, JsonLines.Encode(rows), cancellationToken).ConfigureAwait(false);
+        var data = await StageFileAsync(ResultLayout.Part(jobId, shard, format), attemptId, await format.EncodeAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var errors = errorRows.Count == 0
             ? null
-            : await StageFileAsync(ResultLayout.ErrorPart(jobId, shard), attemptId, JsonLines.Encode(errorRows), cancellationToken).ConfigureAwait(false);
-        return new StagedFiles(this, Path.Combine(Root, ResultLayout.Part(jobId, shard)), data, Path.Combine(Root, ResultLayout.ErrorPart(jobId, shard)), errors);
+            : await StageFileAsync(ResultLayout.ErrorPart(jobId, shard, format), attemptId, await format.EncodeAsync(errorRows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return new StagedFiles(this, Path.Combine(Root, ResultLayout.Part(jobId, shard, format)), data, Path.Combine(Root, ResultLayout.ErrorPart(jobId, shard, format)), errors);
     }
 
     public async Task WriteSuccessAsync(string jobId, string json, CancellationToken cancellationToken)
@@ -35,10 +35,12 @@ public sealed class LocalResultStore(string root, ResiliencePipeline resilience)
         var jobFolder = Path.Combine(Root, jobId);
         if (!Directory.Exists(jobFolder))
             yield break;
-        foreach (var file in Directory.EnumerateFiles(jobFolder, "part-*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(jobFolder, "part-*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return Path.GetRelativePath(Root, file).Replace('\\', '/');
+            var part = Path.GetRelativePath(Root, file).Replace('\\', '/');
+            if (ResultPartFormats.OfPart(part) is not null)
+                yield return part;
         }
     }
 
@@ -46,8 +48,8 @@ public sealed class LocalResultStore(string root, ResiliencePipeline resilience)
     {
         await foreach (var part in ListPartsAsync(jobId, cancellationToken).ConfigureAwait(false))
         {
-            var text = await File.ReadAllTextAsync(Path.Combine(Root, part), cancellationToken).ConfigureAwait(false);
-            foreach (var line in JsonLines.Decode(text))
+            var content = await File.ReadAllBytesAsync(Path.Combine(Root, part), cancellationToken).ConfigureAwait(false);
+            foreach (var line in await ResultPartReader.LinesAsync(part, content, cancellationToken).ConfigureAwait(false))
                 yield return line;
         }
     }

@@ -5,9 +5,9 @@ public static class ResultLayout
 {
     public const string SuccessMarker = "_SUCCESS.json";
 
-    public static string Part(string jobId, int shard) => $"{Folder(jobId)}/part-{shard:D6}.jsonl";
+    public static string Part(string jobId, int shard, IResultPartFormat format) => $"{Folder(jobId)}/part-{shard:D6}.{format.Extension}";
 
-    public static string ErrorPart(string jobId, int shard) => $"{Folder(jobId)}/errors/part-{shard:D6}.jsonl";
+    public static string ErrorPart(string jobId, int shard, IResultPartFormat format) => $"{Folder(jobId)}/errors/part-{shard:D6}.{format.Extension}";
 
     public static string Success(string jobId) => $"{Folder(jobId)}/{SuccessMarker}";
 

@@ -13,6 +13,19 @@ public sealed record ResultRow
     [JsonPropertyName("model")] public required ResultModels Model { get; init; }
     [JsonPropertyName("shard")] public int Shard { get; init; }
 
+    /// <summary>
+    /// The manifest's other columns for this item (an "id", a "split"), beside Fleet's own fields at the top level of the
+    /// row, so a user joins results to inputs without a lookup; names that are Fleet's own arrive as "input_NAME"
+    /// (<see cref="InputColumns"/>). Null for datasets that carry no columns.
+    /// </summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Input { get; init; }
+
+    /// <summary>The version of the row schema (JSON fields and Parquet columns alike), recorded in _SUCCESS.json and each Parquet part.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>The top-1 label: null for an error row.</summary>
+    [JsonIgnore] public ResultLabel? Top => Labels is { Count: > 0 } labels ? labels[0] : null;
+
     private static readonly JsonSerializerOptions Options = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

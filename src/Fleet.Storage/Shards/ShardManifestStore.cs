@@ -17,9 +17,9 @@ public sealed class ShardManifestStore(BlobContainerClient container, Resilience
 
     public static string ManifestName(string jobId, int shard) => $"{jobId}/shards/{shard:D6}.json";
 
-    public async Task WriteAsync(string jobId, int shard, IReadOnlyList<string> itemUris, CancellationToken cancellationToken)
+    public async Task WriteAsync(string jobId, int shard, IReadOnlyList<ShardItem> items, CancellationToken cancellationToken)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(itemUris);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(items);
         await resilience.ExecuteAsync(async ct =>
         {
             // Planning writes thousands of manifests: make sure of the container once, not once per manifest.
@@ -64,11 +64,11 @@ public sealed class ShardManifestStore(BlobContainerClient container, Resilience
             .ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<string>> ReadAsync(string jobId, int shard, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ShardItem>> ReadAsync(string jobId, int shard, CancellationToken cancellationToken)
     {
         var content = await resilience.ExecuteAsync(
             async ct => (await container.GetBlobClient(ManifestName(jobId, shard)).DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content,
             cancellationToken).ConfigureAwait(false);
-        return content.ToObjectFromJson<string[]>() ?? [];
+        return content.ToObjectFromJson<ShardItem[]>() ?? [];
     }
 }

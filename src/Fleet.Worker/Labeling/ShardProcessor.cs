@@ -53,7 +53,8 @@ public sealed class ShardProcessor(
         var spec = lease.Spec with { Classifier = await classifierChoice.ResolveAsync(lease.Spec.Classifier) };
         var provider = await labeler.ExecutionProviderAsync(spec.Classifier, cancellationToken);
 
-        var uris = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
+        var items = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
+        IReadOnlyList<string> uris = [.. items.Select(i => i.Uri)];
         // One line per shard run started, and one when it is processed: the fault drill adds them up (work done twice).
         logger.LogInformation("Job {JobId} shard {Shard} started: {Images} images", lease.JobId, lease.Shard, uris.Count);
         var shard = new ShardRows(uris, new ResultModels(spec.Classifier, spec.Captioner, provider), lease.Shard);
@@ -81,9 +82,9 @@ public sealed class ShardProcessor(
             await ProcessAsync(spec, shard, Enumerable.Range(0, uris.Count).ToArray(), cancellationToken);
         }
 
-        var done = shard.Rows.Where(r => r is not null).Select(r => r!).ToArray();
-        var failed = shard.Errors.Where(e => e is not null).Select(e => e!).ToArray();
-        var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, cancellationToken);
+        var done = WithInputColumns(shard.Rows, items);
+        var failed = WithInputColumns(shard.Errors, items);
+        var staged = await results.Create(spec.Output).StageShardAsync(lease.JobId, lease.Shard, lease.LeaseId, done, failed, ResultPartFormats.For(spec.Format), cancellationToken);
 
         logger.LogInformation("Job {JobId} shard {Shard} processed: {Images} images in {Seconds:0.0} s", lease.JobId, lease.Shard, uris.Count, clock.Elapsed.TotalSeconds);
         metrics.ImagesLabeled.Add(done.Length);
@@ -118,12 +119,12 @@ public sealed class ShardProcessor(
         public IReadOnlyList<string> Uris { get; } = uris;
         public ResultModels Models { get; } = models;
         public int Shard { get; } = shard;
-        public string?[] Rows { get; } = new string?[uris.Count];
-        public string?[] Errors { get; } = new string?[uris.Count];
+        public ResultRow?[] Rows { get; } = new ResultRow?[uris.Count];
+        public ResultRow?[] Errors { get; } = new ResultRow?[uris.Count];
         public byte[]?[] Buffers { get; } = new byte[]?[uris.Count];
     }
 
-    private async Task DownloadAsync(IReadOnlyList<string> uris, IReadOnlyList<int> indices, ChannelWriter<EncodedImage> output, byte[]?[] buffers, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    private async Task DownloadAsync(IReadOnlyList<string> uris, IReadOnlyList<int> indices, ChannelWriter<EncodedImage> output, byte[]?[] buffers, ResultRow?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         try
         {
@@ -161,7 +162,7 @@ public sealed class ShardProcessor(
     }
 
     private async Task LabelAsync(JobSpec spec, IReadOnlyList<string> uris, ChannelReader<EncodedImage> input,
-        byte[]?[] buffers, string?[] rows, string?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+        byte[]?[] buffers, ResultRow?[] rows, ResultRow?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         // The model labeler decodes the next batch while the model runs this one; rows are built as each batch lands.
         await labeler.LabelAsync(spec, input, async batch =>
@@ -194,7 +195,7 @@ public sealed class ShardProcessor(
                     Caption = captions?[j],
                     Model = models,
                     Shard = shard,
-                }.ToJson();
+                };
             }
             for (var k = 0; k < results.Count; k++)
             {
@@ -204,6 +205,11 @@ public sealed class ShardProcessor(
         }, cancellationToken);
     }
 
+    /// <summary>The rows that were made, in manifest order, each with its item's manifest columns (an "id" in the user's CSV arrives in their results).</summary>
+    private static ResultRow[] WithInputColumns(ResultRow?[] rows, IReadOnlyList<ShardItem> items) =>
+        [.. rows.Select((row, i) => row is null || items[i].Columns is null ? row : row with { Input = InputColumns.ToFields(items[i].Columns) })
+            .Where(r => r is not null).Select(r => r!)];
+
     /// <summary>Hands the labeled batch to the caption grain on this silo; null when the job has no captioner.</summary>
     private async Task<IReadOnlyList<string>?> CaptionAsync(JobSpec spec, IReadOnlyList<CaptionInput> images)
     {
@@ -212,6 +218,6 @@ public sealed class ShardProcessor(
         return await grains.GetGrain<ICaptionGrain>(0).Caption(spec.Captioner, spec.Caption, images);
     }
 
-    private static string ErrorRow(string uri, string error, ResultModels models, int shard) =>
-        new ResultRow { Uri = ItemReader.Display(uri), Error = error, Model = models, Shard = shard }.ToJson();
+    private static ResultRow ErrorRow(string uri, string error, ResultModels models, int shard) =>
+        new() { Uri = ItemReader.Display(uri), Error = error, Model = models, Shard = shard };
 }

@@ -20,7 +20,7 @@ internal sealed class CommitPartsFilter
             && context.Request.GetArgument(0) is LeaseToken lease
             && Outputs.TryGetValue(context.TargetId.Key.ToString()!, out var output))
         {
-            var part = Path.Combine(output, ResultLayout.Part(context.TargetId.Key.ToString()!, lease.Shard));
+            var part = Path.Combine(output, ResultLayout.Part(context.TargetId.Key.ToString()!, lease.Shard, JsonLinesPartFormat.Instance));
             if (!File.Exists(part))
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(part)!);

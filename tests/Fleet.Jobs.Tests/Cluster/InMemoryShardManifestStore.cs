@@ -6,16 +6,16 @@ namespace Fleet.Jobs.Tests.Cluster;
 /// <summary>Shard manifests in memory, shared by the silos of one in-process test cluster (what blob storage is to a fleet).</summary>
 public sealed class InMemoryShardManifestStore : IShardManifestStore
 {
-    private readonly ConcurrentDictionary<(string Job, int Shard), string[]> _manifests = new();
+    private readonly ConcurrentDictionary<(string Job, int Shard), ShardItem[]> _manifests = new();
 
     /// <summary>Awaited before a manifest is stored: a test holds a write open to land a call while the planner waits on it.</summary>
     public Func<string, int, Task>? BeforeWrite { get; set; }
 
-    public async Task WriteAsync(string jobId, int shard, IReadOnlyList<string> itemUris, CancellationToken cancellationToken)
+    public async Task WriteAsync(string jobId, int shard, IReadOnlyList<ShardItem> items, CancellationToken cancellationToken)
     {
         if (BeforeWrite is { } gate)
             await gate(jobId, shard);
-        _manifests[(jobId, shard)] = itemUris.ToArray();
+        _manifests[(jobId, shard)] = items.ToArray();
     }
 
     public Task DeleteJobAsync(string jobId, CancellationToken cancellationToken)
@@ -28,6 +28,6 @@ public sealed class InMemoryShardManifestStore : IShardManifestStore
     /// <summary>How many manifests a job has (the tests check they are gone once it succeeds).</summary>
     public int Count(string jobId) => _manifests.Keys.Count(k => k.Job == jobId);
 
-    public Task<IReadOnlyList<string>> ReadAsync(string jobId, int shard, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(_manifests[(jobId, shard)]);
+    public Task<IReadOnlyList<ShardItem>> ReadAsync(string jobId, int shard, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ShardItem>>(_manifests[(jobId, shard)]);
 }

@@ -36,8 +36,8 @@ public sealed class MissingPartsTests
         var done = await cluster.WaitAsync("deleted", s => s.State.IsTerminal());
         Assert.Equal((JobState.Succeeded, 4L), (done.State, done.ImagesSucceeded));
         var success = await File.ReadAllTextAsync(Path.Combine(output, ResultLayout.Success("deleted")));
-        Assert.Contains(ResultLayout.Part("deleted", 0), success);
-        Assert.Contains(ResultLayout.Part("deleted", 1), success);
+        Assert.Contains(ResultLayout.Part("deleted", 0, JsonLinesPartFormat.Instance), success);
+        Assert.Contains(ResultLayout.Part("deleted", 1, JsonLinesPartFormat.Instance), success);
         Assert.Equal(2, await new LocalResultStore(output, StorageResilience.Create()).ListPartsAsync("deleted", CancellationToken.None).CountAsync());
     }
 }

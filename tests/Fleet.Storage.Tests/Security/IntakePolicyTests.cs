@@ -143,7 +143,7 @@ public sealed class IntakePolicyTests
     [Fact]
     public void A_job_id_cannot_lead_a_local_output_out_of_its_folder()
     {
-        Assert.Throws<ArgumentException>(() => ResultLayout.Part("../../etc", 0));
+        Assert.Throws<ArgumentException>(() => ResultLayout.Part("../../etc", 0, JsonLinesPartFormat.Instance));
         Assert.Throws<ArgumentException>(() => ResultLayout.Success(".."));
     }
 }
