@@ -134,19 +134,12 @@ public sealed class JobGrain(
         var lease = _protocol.Lease(workerId, Job.PlanningComplete, Job.Leases.AwaitsVerdict);
         if (lease is null)
             return null;
-        // Persisted before the worker has it: if this grain dies, its next activation knows the lease was out.
+        // Written behind, not waited for: a lease costs no storage round trip, and the grants of every lease until the
+        // next write starts go in one write (CheckpointChain). If this grain dies before it lands, its next activation
+        // does not know the lease: the worker's renewals, commit and report are refused, so no row is lost or doubled;
+        // only a worker that died in the same crash, within that one write, is not counted as lost.
         Job.Leases.Granted(lease.Id, lease.Shard, workerId);
-        try
-        {
-            await _checkpoints.WriteAsync();
-        }
-        catch (Exception e)
-        {
-            // Storage is down: the worker never gets this lease, so it must not expire as a lost worker later.
-            EndLease(new LeaseToken(lease.Shard, lease.Id));
-            logger.LogWarning("Job {JobId}: a lease on shard {Shard} was not handed out, its checkpoint failed: {Error}", JobId, lease.Shard, SecretRedactor.Text(e.Message));
-            return null;
-        }
+        WriteBehind();
         var isolation = Job.Isolated.GetValueOrDefault(lease.Shard);
         return new ShardLease
         {
@@ -167,7 +160,7 @@ public sealed class JobGrain(
             return Refused(lease);
         // Persisted before the worker touches the image: if the worker dies (and this grain with it), the image is known.
         isolation.Started(lease.LeaseId, item == ShardLease.PastLastImage ? null : item);
-        await _checkpoints.WriteAsync();
+        await WriteAndWaitAsync();
         return true;
     }
 
@@ -288,7 +281,7 @@ public sealed class JobGrain(
             }
         }
         if (expired.Count > 0 || lost.Count > 0)
-            await _checkpoints.WriteAsync();
+            WriteBehind();
         return false;
     }
 
@@ -308,7 +301,8 @@ public sealed class JobGrain(
     {
         if (Job.IsActive && await CountLostLeasesAsync())
             return;
-        await _checkpoints.FlushAsync();
+        if (_checkpoints.Dirty)
+            await WriteAndWaitAsync();
     }
 
     private async Task StartRunAsync()
@@ -316,7 +310,7 @@ public sealed class JobGrain(
         Job.StartedAt = clock.Time.GetUtcNow();
         Job.FinishedAt = null;
         Job.Reason = null;
-        await _checkpoints.WriteAsync();
+        await WriteAndWaitAsync();
         await this.RegisterOrUpdateReminder(KeepAliveReminder, Options.KeepAlivePeriod, Options.KeepAlivePeriod);
         Start();
     }
@@ -423,13 +417,44 @@ public sealed class JobGrain(
     }
 
     /// <summary>
-    /// A checkpoint write holds this grain (calls do not interleave): while storage is slow or down, no worker's renewal
-    /// gets through, so the leases' clocks stop for as long as the write took. Without this, every lease expired during
-    /// a storage outage and each was charged as a lost worker (an attempt, and towards isolation) though none was lost.
+    /// Writes the checkpoint and waits for it. Calls do not interleave, so meanwhile this grain answers no one: while
+    /// storage is slow or down no worker's renewal gets through, and the leases' clocks stop for as long as the wait took.
+    /// Without this, every lease expired during a storage outage and each was charged as a lost worker though none was.
     /// </summary>
-    private async Task WriteCheckpointAsync()
+    private async Task WriteAndWaitAsync()
     {
         var started = clock.Time.GetUtcNow();
+        try
+        {
+            await _checkpoints.WriteAsync();
+        }
+        finally
+        {
+            _protocol.Stalled(started, clock.Time.GetUtcNow() - started);
+        }
+    }
+
+    /// <summary>
+    /// Queues a checkpoint nobody waits for (it holds no call, so the leases' clocks run on). A failure leaves the
+    /// state dirty for the next flush.
+    /// </summary>
+    private void WriteBehind() => _ = WriteBehindAsync();
+
+    private async Task WriteBehindAsync()
+    {
+        try
+        {
+            await _checkpoints.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            _checkpoints.Dirty = true;
+            logger.LogWarning("Job {JobId}: a checkpoint failed; the next one carries it: {Error}", JobId, SecretRedactor.Text(e.Message));
+        }
+    }
+
+    private async Task WriteCheckpointAsync()
+    {
         try
         {
             await state.WriteStateAsync();
@@ -444,10 +469,6 @@ public sealed class JobGrain(
             DeactivateOnIdle();
             throw;
         }
-        finally
-        {
-            _protocol.Stalled(started, clock.Time.GetUtcNow() - started);
-        }
     }
 
     /// <summary>Shards marked done whose parts are gone from the output (it was deleted): run them again, then finish.</summary>
@@ -458,7 +479,7 @@ public sealed class JobGrain(
             Job.ReopenShard(shard);
             _protocol.Enqueue(shard);
         }
-        await _checkpoints.WriteAsync();
+        await WriteAndWaitAsync();
         logger.LogWarning("Job {JobId}: {Missing} committed shards have no part in the output (deleted?); re-running them: {Shards}",
             JobId, shards.Count, string.Join(", ", shards.Take(20)));
     }
@@ -485,7 +506,7 @@ public sealed class JobGrain(
         Job.State = final;
         Job.Reason = reason;
         Job.FinishedAt = clock.Time.GetUtcNow();
-        await _checkpoints.WriteAsync();
+        await WriteAndWaitAsync();
         Registry.Deactivate(JobId).Ignore();
         await StopKeepAliveAsync();
     }

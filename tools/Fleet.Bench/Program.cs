@@ -42,6 +42,12 @@ root.Subcommands.Add(Scenario("plan", "Planning a large manifest: first shard, t
     [new Option<int>("--lines") { Description = "Manifest lines", DefaultValueFactory = _ => 1_000_000 },
      new Option<int>("--shard-size") { Description = "Images per shard", DefaultValueFactory = _ => Fleet.Contracts.JobSpec.DefaultShardSize }],
     (p, ct) => PlanScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--lines"), p.GetValue<int>("--shard-size"), ct)));
+root.Subcommands.Add(Scenario("lease-rate", "Shards one job leases and takes back a second when each checkpoint write costs N ms",
+    [new Option<int>("--write-ms") { Description = "Milliseconds added to every job-state write", DefaultValueFactory = _ => 20 },
+     new Option<int>("--workers") { Description = "Simulated workers", DefaultValueFactory = _ => 32 },
+     new Option<int>("--seconds") { Description = "Measured window per run", DefaultValueFactory = _ => 10 },
+     new Option<int>("--images") { Description = "Images (one shard each) in the job's manifest", DefaultValueFactory = _ => 200_000 }],
+    (p, ct) => LeaseRateScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--write-ms"), p.GetValue<int>("--workers"), p.GetValue<int>("--seconds"), p.GetValue<int>("--images"), ct)));
 root.Subcommands.Add(Scenario("memory", "Peak working set of `fleet run` (a child process) at several sizes",
     [new Option<int[]>("--sizes") { Description = "Image counts", DefaultValueFactory = _ => [1000, 10000], AllowMultipleArgumentsPerToken = true }],
     (p, ct) => MemoryScenario.RunAsync(p.GetValue(runs), p.GetValue<int[]>("--sizes")!, ct)));

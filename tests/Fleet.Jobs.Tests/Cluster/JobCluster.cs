@@ -8,6 +8,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Fleet.Testing.Orleans;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Fleet.Jobs.Tests.Cluster;
@@ -24,14 +26,17 @@ internal sealed class JobCluster : IAsyncDisposable
 
     private readonly CommitPartsFilter _commits;
 
-    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock, InMemoryShardManifestStore manifests, InMemoryPendingWorkMarkers markers, CommitPartsFilter commits)
+    private JobCluster(InProcessTestCluster cluster, FakeTimeProvider clock, InMemoryShardManifestStore manifests, InMemoryPendingWorkMarkers markers, CommitPartsFilter commits, DelayedGrainStorage storage)
     {
+        GrainStorage = storage;
         _commits = commits;
         _cluster = cluster;
         Clock = clock;
         Manifests = manifests;
         Markers = markers;
     }
+
+    private const string InnerStorage = "memory";
 
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan SpeculateAfter = TimeSpan.FromSeconds(20);
@@ -42,6 +47,9 @@ internal sealed class JobCluster : IAsyncDisposable
 
     /// <summary>The jobs the registry says want workers (what scales GPU silos from zero on Azure).</summary>
     public InMemoryPendingWorkMarkers Markers { get; }
+
+    /// <summary>The grain storage of the silos (one silo's, when there are several): its writes can be delayed or held, and are counted.</summary>
+    public DelayedGrainStorage GrainStorage { get; }
 
     public IClusterClient Client => _cluster.Client;
 
@@ -55,10 +63,17 @@ internal sealed class JobCluster : IAsyncDisposable
         var manifests = new InMemoryShardManifestStore();
         var markers = new InMemoryPendingWorkMarkers();
         var commits = new CommitPartsFilter();
+        var storage = new DelayedGrainStorage();
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(FleetStorageNames.GrainStorage).UseInMemoryReminderService();
+            // In-memory storage behind a decorator the tests can slow down or hold (DelayedGrainStorage).
+            silo.AddMemoryGrainStorage(InnerStorage).UseInMemoryReminderService();
+            silo.Services.AddKeyedSingleton<IGrainStorage>(FleetStorageNames.GrainStorage, (sp, _) =>
+            {
+                storage.Wrap(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage));
+                return storage;
+            });
             // With the test as the worker, each report first commits a part for it (CommitPartsFilter).
             if (!workers)
                 silo.AddIncomingGrainCallFilter(commits.InvokeAsync);
@@ -94,7 +109,7 @@ internal sealed class JobCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new JobCluster(cluster, clock, manifests, markers, commits);
+        return new JobCluster(cluster, clock, manifests, markers, commits, storage);
     }
 
     public IJobGrain Job(string id) => Client.GetGrain<IJobGrain>(id);
