@@ -39,7 +39,7 @@ public static class ServiceDefaultsExtensions
             if (exporters.AzureMonitorConnectionString is { } connection)
                 otel.UseAzureMonitorExporter(o => o.ConnectionString = connection);
         }
-        builder.Services.AddHealthChecks();
+        builder.Services.AddFleetHealthChecks();
         return builder;
     }
 }
