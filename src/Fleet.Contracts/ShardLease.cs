@@ -24,6 +24,9 @@ public sealed record ShardLease
     /// <summary>Positions in the shard's manifest of images that stopped workers: written as error rows, never read again.</summary>
     [Id(7)] public IReadOnlyList<int> Poisoned { get; init; } = [];
 
+    /// <summary>The job's trace (W3C traceparent of its submit): the worker's shard span is a child of it.</summary>
+    [Id(8)] public string? TraceParent { get; init; }
+
     /// <summary>The item an isolated worker reports once its last image is done (it stages and commits next): nothing is in flight.</summary>
     public const int PastLastImage = -1;
 

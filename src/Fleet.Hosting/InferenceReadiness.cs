@@ -27,9 +27,6 @@ public sealed partial class InferenceReadiness(
     IOptions<InferenceOptions> options,
     ILogger<InferenceReadiness> logger) : BackgroundService, IHealthCheck, IWorkerReadiness
 {
-    /// <summary>The tag of checks that gate readiness (/health); liveness (/alive) runs none of them.</summary>
-    public const string ReadyTag = "ready";
-
     private readonly Lazy<Task<HealthCheckResult>> _outcome = new(() => Task.Run(() => LoadAsync(classifiers, captioners, choice, options.Value, logger)));
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fleet.Contracts;
 using Fleet.Jobs.Admission;
 using Fleet.Jobs.Finish;
@@ -86,6 +87,7 @@ public sealed class JobGrain(
         Job.Spec = spec;
         Job.CaptionStyle = admission.CaptionStyleOf(spec);
         Job.CreatedAt = clock.Time.GetUtcNow();
+        Job.TraceParent = Activity.Current?.Id;
         Job.State = JobState.Planning;
         await StartRunAsync();
         logger.LogInformation("Job {JobId} submitted: {Dataset} -> {Output}", JobId, SecretRedactor.Uri(spec.Dataset), SecretRedactor.Uri(spec.Output));
@@ -107,6 +109,7 @@ public sealed class JobGrain(
             Job.ReopenShard(shard);
         // A resume is the user asking for another try: attempts start over (what isolation learned is kept).
         Job.Attempts.Clear();
+        Job.TraceParent = Activity.Current?.Id ?? Job.TraceParent;
         Job.State = Job.PlanningComplete ? JobState.Running : JobState.Planning;
         await StartRunAsync();
         logger.LogInformation("Job {JobId} resumed: {Done}/{Shards} shards already done", JobId, Job.ShardsDone, Job.ShardCount);
@@ -151,6 +154,7 @@ public sealed class JobGrain(
             Speculative = lease.Speculative,
             Isolate = isolation is not null,
             Poisoned = isolation?.Poisoned.ToArray() ?? [],
+            TraceParent = Job.TraceParent,
         };
     }
 
@@ -341,7 +345,7 @@ public sealed class JobGrain(
     /// <summary>Runs on the grain's scheduler (I/O only); each shard is leasable as soon as the planner hands it over.</summary>
     private async Task PlanAsync(CancellationToken cancellationToken)
     {
-        using var activity = FleetTelemetry.Activities.StartActivity("plan");
+        using var activity = FleetTelemetry.StartJobActivity("plan", Job.TraceParent);
         activity?.SetTag("fleet.job", JobId);
         try
         {

@@ -45,6 +45,11 @@ public sealed class JobRecord
     [Id(18)] public List<ClassifierRun> ClassifierRuns { get; set; } = [];
     /// <summary>What writes this job's captions (<see cref="Admission.CaptionStyle"/>); null without captions or from before it was kept.</summary>
     [Id(19)] public string? CaptionStyle { get; set; }
+    /// <summary>
+    /// The W3C traceparent of the call that submitted (or last resumed) the job: planning and every shard lease carry
+    /// it, so one job is one trace from POST /jobs to its last part. Null when nothing traced the call.
+    /// </summary>
+    [Id(20)] public string? TraceParent { get; set; }
 
     public bool IsActive => State is JobState.Planning or JobState.Running;
 

@@ -2,7 +2,6 @@ using Fleet.Hosting;
 using Fleet.ServiceDefaults;
 using Fleet.Worker.Workers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -27,14 +26,13 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<InferenceReadiness
 // The worker takes no work until the models loaded on the device asked for (the probes never wait for CUDA).
 builder.Services.AddSingleton<IWorkerReadiness>(sp => sp.GetRequiredService<InferenceReadiness>());
 builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-    "inference", sp => sp.GetRequiredService<InferenceReadiness>(), failureStatus: null, tags: [InferenceReadiness.ReadyTag]));
+    "inference", sp => sp.GetRequiredService<InferenceReadiness>(), failureStatus: null, tags: [HealthEndpoints.ReadyTag]));
 
 var app = builder.Build();
 // /health: the models loaded on the provider asked for (what the worker waits for; for people and monitors, not the
 // platform's readiness probe, which checks the silo port). /alive: the process answers (no remote dependency, so a
 // storage outage never restarts the whole cluster).
-app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(InferenceReadiness.ReadyTag) });
-app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false });
+app.MapFleetHealthEndpoints();
 await app.RunAsync();
 
 static string? ServiceInstanceId(string? resourceAttributes) =>

@@ -12,6 +12,8 @@ public static class FleetClientExtensions
         var options = builder.Configuration.GetSection(FleetClientOptions.SectionName).Get<FleetClientOptions>() ?? new FleetClientOptions();
         builder.UseOrleansClient(client =>
         {
+            // The request's trace goes with every grain call (POST /jobs -> the job grain -> its shards).
+            client.AddActivityPropagation();
             if (string.Equals(options.Clustering, "Localhost", StringComparison.OrdinalIgnoreCase))
             {
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
@@ -28,7 +30,6 @@ public static class FleetClientExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
-            client.AddActivityPropagation();
         });
         return builder;
     }

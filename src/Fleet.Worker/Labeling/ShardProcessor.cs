@@ -45,7 +45,7 @@ public sealed class ShardProcessor(
     /// <param name="cancellationToken">Stops the shard.</param>
     public async Task<ProcessedShard> RunAsync(ShardLease lease, Func<int, Task<bool>> beforeIsolatedItem, CancellationToken cancellationToken)
     {
-        using var activity = FleetTelemetry.Activities.StartActivity("shard");
+        using var activity = FleetTelemetry.Activities.StartActivity("label");
         activity?.SetTag("fleet.job", lease.JobId);
         activity?.SetTag("fleet.shard", lease.Shard);
         var clock = Stopwatch.StartNew();

@@ -2,6 +2,7 @@ using Fleet.Contracts;
 using Fleet.Worker.Labeling;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
+using Fleet.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -113,6 +114,10 @@ public sealed class ShardWorker(
         var job = grains.GetGrain<IShardLeaseGrain>(lease.JobId);
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewals = RenewAsync(job, lease, lost);
+        // After the renewals start, so they stay out of the job's trace (a call every few seconds per shard).
+        using var activity = FleetTelemetry.StartJobActivity("shard", lease.TraceParent);
+        activity?.SetTag("fleet.job", lease.JobId);
+        activity?.SetTag("fleet.shard", lease.Shard);
         try
         {
             if (runAfter.Length > 0)
@@ -125,7 +130,8 @@ public sealed class ShardWorker(
                 Abandoned(lease, "commit refused: the lease expired or another attempt is committing");
                 return;
             }
-            await processed.Staged.CommitAsync(stoppingToken);
+            using (FleetTelemetry.Activities.StartActivity("commit part"))
+                await processed.Staged.CommitAsync(stoppingToken);
             metrics.SchedulerCalls.Add(1);
             _outage.Succeeded();
             if (await job.ReportShard(lease.Token, processed.Report))
