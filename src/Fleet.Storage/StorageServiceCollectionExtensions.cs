@@ -59,7 +59,8 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<SampleDatasetResolver>(),
             sp.GetRequiredService<ResiliencePipeline>(),
             DatasetHttpClient(sp),
-            sp.GetRequiredService<IntakePolicy>()));
+            sp.GetRequiredService<IntakePolicy>(),
+            sp.GetRequiredService<IOptions<ItemLimits>>().Value));
         services.AddSingleton(sp => new ItemReader(
             sp.GetRequiredService<StorageAccount>(),
             sp.GetRequiredService<ResiliencePipeline>(),

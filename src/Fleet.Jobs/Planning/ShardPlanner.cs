@@ -29,7 +29,7 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
 
         await foreach (var item in lister.ListAsync(resumeAfter, cancellationToken))
         {
-            batch.Add(new ShardItem(item.Uri, item.Columns));
+            batch.Add(new ShardItem(item.Uri, item.Columns, item.Range));
             checkpoint = item.Checkpoint;
             if (batch.Count < spec.ShardSize)
                 continue;
@@ -47,7 +47,7 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
         if (next == 0)
         {
             throw new EmptyDatasetException($"dataset '{lister.Describe()}' holds no images" +
-                (lister is ManifestFileLister ? " (the manifest lists no URIs)" : $" (looked for {string.Join(", ", ImageFileTypes.All)})"));
+                ((lister is TarSampleLister tars ? tars.Inner : lister) is ManifestFileLister ? " (the manifest lists no URIs)" : $" (looked for {string.Join(", ", ImageFileTypes.All)} and .tar)"));
         }
 
         (PlannedShard, Task) Write(int shard, List<ShardItem> items, string after)

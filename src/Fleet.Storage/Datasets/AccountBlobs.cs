@@ -13,7 +13,8 @@ internal static class AccountBlobs
         BlobLocation location;
         try
         {
-            location = BlobLocation.Parse(uri);
+            // A #fragment names a tar member, not part of the blob's name (BlobUriBuilder would keep it).
+            location = BlobLocation.Parse(uri.Fragment.Length == 0 ? uri : new UriBuilder(uri) { Fragment = "" }.Uri);
         }
         catch (ArgumentException)
         {

@@ -75,7 +75,7 @@ public sealed class BlobPrefixLister : IDatasetLister
             for (var i = start; i < page.Values.Count; i++)
             {
                 var name = page.Values[i].Name;
-                if (ImageFileTypes.IsImage(name))
+                if (ImageFileTypes.IsListed(name))
                     yield return new DatasetItem(_container.GetBlobClient(name).Uri.AbsoluteUri, $"{pageToken}\n{name}");
             }
             continuation = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;

@@ -5,17 +5,25 @@ using Polly;
 namespace Fleet.Storage.Datasets;
 
 /// <summary>
-/// Turns a dataset string into its lister: a manifest file (.txt/.jsonl/.csv/.parquet as a path, file:// or http(s) URI), a folder,
-/// a file:// folder, a blob container/prefix URI, or sample:NAME. The intake policy decides first whether a job may name it
-/// (<see cref="IntakePolicyException"/>); without a policy everything is allowed (a user's own tools).
+/// Turns a dataset string into its lister: a manifest file (.txt/.jsonl/.csv/.parquet as a path, file:// or http(s) URI), a
+/// WebDataset .tar (the same), a folder, a file:// folder, a blob container/prefix URI, or sample:NAME. Every .tar any of
+/// them lists is expanded into its samples (<see cref="TarSampleLister"/>). The intake policy decides first whether a job
+/// may name it (<see cref="IntakePolicyException"/>); without a policy everything is allowed (a user's own tools).
 /// </summary>
-public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetResolver samples, ResiliencePipeline resilience, HttpClient http, IntakePolicy? policy = null)
+public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetResolver samples, ResiliencePipeline resilience, HttpClient http,
+    IntakePolicy? policy = null, Limits.ItemLimits? limits = null)
 {
     private readonly IntakePolicy _policy = policy ?? IntakePolicy.Unrestricted;
+    private readonly TarArchiveOpener _tars = new(account, http, resilience, policy);
 
-    public async Task<IDatasetLister> CreateAsync(string dataset, CancellationToken cancellationToken)
+    public async Task<IDatasetLister> CreateAsync(string dataset, CancellationToken cancellationToken) =>
+        new TarSampleLister(await CreateInnerAsync(dataset, cancellationToken).ConfigureAwait(false), _tars, (limits ?? Limits.ItemLimits.Default).MaxTarMembers);
+
+    private async Task<IDatasetLister> CreateInnerAsync(string dataset, CancellationToken cancellationToken)
     {
         _policy.CheckDataset(dataset);
+        if (TarShards.IsTar(dataset))
+            return new SingleTarLister(Uri.TryCreate(dataset, UriKind.Absolute, out var tar) ? tar : new Uri(Path.GetFullPath(dataset)), _tars);
         if (SampleDatasetResolver.IsSample(dataset))
             return new LocalFolderLister(await samples.ResolveAsync(dataset, cancellationToken).ConfigureAwait(false));
         if (ManifestFileLister.TryLocate(dataset, out var manifest, out var format))
@@ -31,7 +39,7 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
             return new BlobPrefixLister(container, location.Prefix, resilience);
         }
         if (dataset.Contains("://", StringComparison.Ordinal))
-            throw new DatasetNotFoundException($"dataset '{SecretRedactor.Uri(dataset)}' has a scheme Fleet cannot read (use a folder, a .txt/.jsonl/.csv/.parquet manifest, file://, an http(s):// blob URI or sample:NAME)");
+            throw new DatasetNotFoundException($"dataset '{SecretRedactor.Uri(dataset)}' has a scheme Fleet cannot read (use a folder, a .txt/.jsonl/.csv/.parquet manifest, a .tar, file://, an http(s):// blob URI or sample:NAME)");
         return new LocalFolderLister(dataset);
     }
 }

@@ -11,4 +11,7 @@ public static class ImageFileTypes
     public static IReadOnlyCollection<string> All => Extensions;
 
     public static bool IsImage(string name) => Extensions.Contains(Path.GetExtension(name));
+
+    /// <summary>What a folder or prefix listing yields: images, and WebDataset tars (<see cref="TarSampleLister"/> expands them).</summary>
+    public static bool IsListed(string name) => IsImage(name) || TarShards.IsTar(name);
 }

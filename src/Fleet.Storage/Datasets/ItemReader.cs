@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using Azure;
+using Azure.Storage.Blobs.Models;
 using Fleet.Storage.Limits;
 using Fleet.Storage.Security;
 using Polly;
@@ -32,7 +36,27 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
     /// each (allocation, zeroing and the GC copying them were the largest per-image cost of the control plane).
     /// Without a pool, or when the length is unknown, the buffer is a plain array (<see cref="ItemBytes.Pooled"/> false).
     /// </summary>
-    public async Task<ItemBytes> ReadAsync(string itemUri, ArrayPool<byte>? pool, CancellationToken cancellationToken)
+    public Task<ItemBytes> ReadAsync(string itemUri, ArrayPool<byte>? pool, CancellationToken cancellationToken) =>
+        ReadAsync(itemUri, range: null, pool, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(string, ArrayPool{byte}, CancellationToken)"/>, but only the bytes at <paramref name="range"/>
+    /// of the object the URI names (a tar member: a ranged file read, blob download or http Range GET). Fewer bytes than the
+    /// range holds means the object was cut short: an <see cref="InvalidDataException"/> (not retried), so an error row.
+    /// </summary>
+    public async Task<ItemBytes> ReadAsync(string itemUri, ItemRange? range, ArrayPool<byte>? pool, CancellationToken cancellationToken)
+    {
+        var item = await ReadWholeOrRangeAsync(itemUri, range, pool, cancellationToken).ConfigureAwait(false);
+        if (range is { } r && item.Length < r.Length)
+        {
+            if (item.Pooled)
+                pool!.Return(item.Buffer);
+            throw new InvalidDataException($"'{Display(itemUri)}' is truncated: its {r.Length} bytes at offset {r.Offset} end after {item.Length} (the tar was cut short)");
+        }
+        return item;
+    }
+
+    private async Task<ItemBytes> ReadWholeOrRangeAsync(string itemUri, ItemRange? range, ArrayPool<byte>? pool, CancellationToken cancellationToken)
     {
         if (DatasetItem.IsInvalidUri(itemUri))
             throw new InvalidDatasetItemException($"invalid manifest entry: {SecretRedactor.Text(itemUri[DatasetItem.InvalidPrefix.Length..])}");
@@ -44,24 +68,35 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
         if (uri.IsFile)
         {
             var path = _policy.ResolveLocal(uri.LocalPath, "item", write: false);
-            return await resilience.ExecuteAsync(_ => ValueTask.FromResult(ReadFile(path, pool)), cancellationToken).ConfigureAwait(false);
+            return await resilience.ExecuteAsync(_ => ValueTask.FromResult(ReadFile(path, range, pool)), cancellationToken).ConfigureAwait(false);
         }
 
+        if (range is { Length: 0 })
+            return new ItemBytes([], 0, Pooled: false);
+        if (range is { } r)
+            CheckLength(r.Length, itemUri);
         if (AccountBlobs.TryGet(account, uri, out var blob))
         {
+            var options = new BlobDownloadOptions { Range = range is { } part ? new HttpRange(part.Offset, part.Length) : default };
             return await resilience.ExecuteAsync(async ct =>
             {
-                var download = (await blob.DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
+                var download = (await blob.DownloadStreamingAsync(options, ct).ConfigureAwait(false)).Value;
                 await using var content = download.Content;
                 return await ReadStreamAsync(content, download.Details.ContentLength, itemUri, pool, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
         return await resilience.ExecuteAsync(async ct =>
         {
-            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (range is { } part)
+                request.Headers.Range = new RangeHeaderValue(part.Offset, part.End - 1);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             // The status goes in the message (it becomes the error row) and on the exception (the retry policy reads it).
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"GET {Display(itemUri)} failed: {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+            // A server that ignores Range sends the whole tar: refused rather than downloaded once per member.
+            if (range is not null && response.StatusCode != HttpStatusCode.PartialContent)
+                throw new InvalidDataException($"GET {Display(itemUri)} answered {(int)response.StatusCode} to a Range request: the server cannot serve tar members (it needs HTTP range requests)");
             var length = response.Content.Headers.ContentLength;
             CheckLength(length, itemUri);
             await using var content = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -69,26 +104,33 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The URI as it appears in result rows: no SAS or other query (an invalid entry's text: no secret).</summary>
+    /// <summary>
+    /// The URI as it appears in result rows: no SAS or other query, but its #fragment kept (it names a tar member); an
+    /// invalid entry's text: no secret.
+    /// </summary>
     public static string Display(string itemUri)
     {
         if (DatasetItem.IsInvalidUri(itemUri))
             return SecretRedactor.Text(itemUri);
         var question = itemUri.IndexOf('?', StringComparison.Ordinal);
-        return question < 0 ? itemUri : itemUri[..question];
+        if (question < 0)
+            return itemUri;
+        var hash = itemUri.IndexOf('#', question);
+        return hash < 0 ? itemUri[..question] : string.Concat(itemUri.AsSpan(0, question), itemUri.AsSpan(hash));
     }
 
     /// <summary>
     /// Synchronous on purpose: on Unix an async file read is this same blocking read queued to another thread-pool
     /// thread, one more hop per image, and the callers already run on the thread pool.
     /// </summary>
-    private ItemBytes ReadFile(string path, ArrayPool<byte>? pool)
+    private ItemBytes ReadFile(string path, ItemRange? range, ArrayPool<byte>? pool)
     {
         if (Directory.Exists(path))
             throw new IOException($"'{path}' is a folder, not a file");
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var length = RandomAccess.GetLength(handle);
-        if (length == 0)
+        var start = range?.Offset ?? 0;
+        var length = range?.Length ?? RandomAccess.GetLength(handle);
+        if (length == 0 && range is null)
         {
             // Some files (procfs, pipes, devices) report no length: read them as a stream, never past the limit.
             using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
@@ -101,7 +143,7 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
             var read = 0;
             while (read < length)
             {
-                var n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read);
+                var n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), start + read);
                 if (n == 0)
                     break; // Shrunk while we read: what is there is the item.
                 read += n;

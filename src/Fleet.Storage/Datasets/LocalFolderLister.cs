@@ -73,7 +73,7 @@ public sealed class LocalFolderLister(string folder) : IDatasetLister
                 foreach (var item in Walk(sub.FullName, entryRelative, resumeBelow, depth + 1))
                     yield return item;
             }
-            else if (ImageFileTypes.IsImage(entry.Name))
+            else if (ImageFileTypes.IsListed(entry.Name))
             {
                 yield return (entry.FullName, entryRelative);
             }

@@ -12,4 +12,10 @@ public sealed class ItemLimits
 
     /// <summary>Bytes per item, checked against the declared length before reading and while streaming.</summary>
     public long MaxItemBytes { get; set; } = DefaultMaxItemBytes;
+
+    /// <summary>
+    /// Members one WebDataset tar may have (1,000,000: a hundred times a usual 1 GB shard of photos); past it the rest of
+    /// the tar is one error row, so a tar of millions of empty members cannot make planning endless.
+    /// </summary>
+    public int MaxTarMembers { get; set; } = 1_000_000;
 }

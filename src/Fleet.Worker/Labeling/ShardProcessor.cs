@@ -57,7 +57,7 @@ public sealed class ShardProcessor(
         IReadOnlyList<string> uris = [.. items.Select(i => i.Uri)];
         // One line per shard run started, and one when it is processed: the fault drill adds them up (work done twice).
         logger.LogInformation("Job {JobId} shard {Shard} started: {Images} images", lease.JobId, lease.Shard, uris.Count);
-        var shard = new ShardRows(uris, new ResultModels(spec.Classifier, spec.Captioner, provider), lease.Shard);
+        var shard = new ShardRows(uris, [.. items.Select(i => i.Range)], new ResultModels(spec.Classifier, spec.Captioner, provider), lease.Shard);
         if (lease.Isolate)
         {
             // A suspect shard: one image at a time, the job told which before each, so an image that stops this worker
@@ -104,7 +104,7 @@ public sealed class ShardProcessor(
         });
         // If either stage fails the other must stop too, or a full channel would block the downloads forever.
         using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var download = DownloadAsync(shard.Uris, indices, downloaded.Writer, shard.Buffers, shard.Errors, shard.Models, shard.Shard, stages.Token);
+        var download = DownloadAsync(shard.Uris, shard.Ranges, indices, downloaded.Writer, shard.Buffers, shard.Errors, shard.Models, shard.Shard, stages.Token);
         var label = LabelAsync(spec, shard.Uris, downloaded.Reader, shard.Buffers, shard.Rows, shard.Errors, shard.Models, shard.Shard, stages.Token);
         _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await Task.WhenAll(download, label);
@@ -114,9 +114,12 @@ public sealed class ShardProcessor(
     /// One shard's rows and error rows by manifest position, and the rented buffer behind each downloaded image until its
     /// batch is labeled. If the shard fails, buffers still here are left to the GC: a labeler that stopped may still read them.
     /// </summary>
-    private sealed class ShardRows(IReadOnlyList<string> uris, ResultModels models, int shard)
+    private sealed class ShardRows(IReadOnlyList<string> uris, IReadOnlyList<ItemRange?> ranges, ResultModels models, int shard)
     {
         public IReadOnlyList<string> Uris { get; } = uris;
+
+        /// <summary>Where each item lies inside the object its URI names (a tar member); null: the whole object.</summary>
+        public IReadOnlyList<ItemRange?> Ranges { get; } = ranges;
         public ResultModels Models { get; } = models;
         public int Shard { get; } = shard;
         public ResultRow?[] Rows { get; } = new ResultRow?[uris.Count];
@@ -124,7 +127,7 @@ public sealed class ShardProcessor(
         public byte[]?[] Buffers { get; } = new byte[]?[uris.Count];
     }
 
-    private async Task DownloadAsync(IReadOnlyList<string> uris, IReadOnlyList<int> indices, ChannelWriter<EncodedImage> output, byte[]?[] buffers, ResultRow?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    private async Task DownloadAsync(IReadOnlyList<string> uris, IReadOnlyList<ItemRange?> ranges, IReadOnlyList<int> indices, ChannelWriter<EncodedImage> output, byte[]?[] buffers, ResultRow?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         try
         {
@@ -135,7 +138,7 @@ public sealed class ShardProcessor(
                     ItemBytes item;
                     try
                     {
-                        item = await reader.ReadAsync(uris[i], ImageBuffers, ct);
+                        item = await reader.ReadAsync(uris[i], ranges[i], ImageBuffers, ct);
                     }
                     catch (Exception e) when (StorageUnavailableException.IsOutage(e))
                     {
