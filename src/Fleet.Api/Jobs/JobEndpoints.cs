@@ -20,7 +20,7 @@ public static class JobEndpoints
         jobs.MapPost("/", SubmitAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("SubmitJob");
         jobs.MapGet("/", ListAsync).WithName("ListJobs");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
-        jobs.MapGet("/{id}/events", EventsAsync).RequireRateLimiting(ApiProtection.EventStreamsPolicy).WithName("WatchJob");
+        jobs.MapGet("/{id}/events", EventsAsync).RequireRateLimiting(PrincipalRateLimits.EventStreamsPolicy).WithName("WatchJob");
         jobs.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("ResumeJob");
         jobs.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("CancelJob");
         return app;
