@@ -4,11 +4,12 @@ namespace Fleet.Contracts;
 
 /// <summary>
 /// The jobs that want workers (key 0, one per cluster, persisted so a restarted cluster finds them again).
-/// Jobs announce themselves one-way; workers read the list. Calls only flow job -> registry and worker -> registry.
+/// Jobs announce themselves (an ending job one-way); workers read the list. Calls only flow job -> registry and worker -> registry.
 /// </summary>
 public interface IJobRegistryGrain : IGrainWithIntegerKey
 {
-    [OneWay]
+    /// <summary>A job wants workers; also files it among its owner's kept jobs. Two-way: a submit returns only once the
+    /// registry knows the job, so the API never answers 404 for a job it just accepted.</summary>
     Task Activate(string jobId);
 
     [OneWay]
@@ -17,14 +18,13 @@ public interface IJobRegistryGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<IReadOnlyList<string>> GetActiveJobs();
 
-    /// <summary>Every job id ever registered, newest first (for `fleet jobs`).</summary>
+    /// <summary>
+    /// A page of the jobs the registry keeps, newest first: <paramref name="owner"/>'s, or every owner's when null;
+    /// only those registered before the cursor <paramref name="before"/> (a page's <see cref="JobKeyPage.Next"/>).
+    /// Exactly the jobs <see cref="Knows"/> answers true for.
+    /// </summary>
     [AlwaysInterleave]
-    Task<IReadOnlyList<string>> GetRecentJobs(int max);
-
-    /// <summary>The keys of <paramref name="owner"/>'s jobs, newest first (each owner's list is kept apart, so one
-    /// owner's flood of jobs never pushes another's out).</summary>
-    [AlwaysInterleave]
-    Task<IReadOnlyList<string>> GetRecentJobsOf(string owner, int max);
+    Task<JobKeyPage> GetJobs(string? owner, long? before, int max);
 
     /// <summary>Whether a job of this key is known: what the API asks before it touches a job grain.</summary>
     [AlwaysInterleave]

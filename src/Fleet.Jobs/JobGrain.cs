@@ -63,7 +63,7 @@ public sealed class JobGrain(
             // live elsewhere: each is a pending loss, cleared when its worker calls again, counted if it stays silent.
             foreach (var (lease, held) in Job.Leases.Held.ToArray())
                 Job.LeaseLost(held.Shard, lease, held.Worker, ChargeTime());
-            Start();
+            Start().Ignore();
         }
         return Task.CompletedTask;
     }
@@ -316,11 +316,12 @@ public sealed class JobGrain(
         Job.Reason = null;
         await WriteAndWaitAsync();
         await this.RegisterOrUpdateReminder(KeepAliveReminder, Options.KeepAlivePeriod, Options.KeepAlivePeriod);
-        Start();
+        // Awaited: once a submit or resume returns, the registry knows the job, so the API can address it at once.
+        await Start();
     }
 
-    /// <summary>Rebuilds the in-memory queue from the persisted plan and carries on planning where it stopped.</summary>
-    private void Start()
+    /// <summary>Rebuilds the in-memory queue from the persisted plan and carries on planning where it stopped; the task is the registry's.</summary>
+    private Task Start()
     {
         _protocol.Clear();
         for (var shard = 0; shard < Job.ShardCount; shard++)
@@ -329,7 +330,7 @@ public sealed class JobGrain(
                 _protocol.Enqueue(shard);
         }
         _rate.Start();
-        Registry.Activate(JobId).Ignore();
+        var registered = Registry.Activate(JobId);
         if (!Job.PlanningComplete)
         {
             _planning?.Dispose();
@@ -340,6 +341,7 @@ public sealed class JobGrain(
         {
             _ = FinishAsync();
         }
+        return registered;
     }
 
     /// <summary>Runs on the grain's scheduler (I/O only); each shard is leasable as soon as the planner hands it over.</summary>

@@ -1,6 +1,7 @@
 using Fleet.Jobs.Admission;
 using Fleet.Jobs.Finish;
 using Fleet.Jobs.Planning;
+using Fleet.Jobs.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,6 +15,9 @@ public static class JobsServiceCollectionExtensions
         services.AddOptions<JobRunOptions>().BindConfiguration(JobRunOptions.SectionName)
             .Validate(o => o.LeaseDuration > TimeSpan.Zero && o.MaxShardAttempts > 0 && o.CheckpointInterval > TimeSpan.Zero,
                 $"{JobRunOptions.SectionName} needs LeaseDuration > 0, MaxShardAttempts > 0 and CheckpointInterval > 0.")
+            .ValidateOnStart();
+        services.AddOptions<JobRegistryOptions>().BindConfiguration(JobRegistryOptions.SectionName)
+            .Validate(o => o.MaxJobsPerOwner > 0, $"{JobRegistryOptions.SectionName}:MaxJobsPerOwner must be positive")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new JobClock(sp.GetRequiredService<TimeProvider>()));

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Fleet.Api.Tests;
 
 /// <summary>A real silo on Azurite, and the real API (in memory) connected to it through the silo's gateway.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     public const string Key = "test-key-0123456789abcdef";
 
@@ -20,8 +20,16 @@ public sealed class ApiFixture : IAsyncLifetime
         ["ops"] = ("ops-key-0123456789abcdef00", "admin"),
     };
 
-    private readonly FleetSiloFixture _silo = new();
+    private readonly FleetSiloFixture _silo;
     private WebApplicationFactory<ApiAssembly>? _api;
+
+    public ApiFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>For a fixture whose silo needs settings of its own (xUnit builds fixtures by their public constructor).</summary>
+    protected ApiFixture(IReadOnlyDictionary<string, string?> siloSettings) => _silo = new FleetSiloFixture { ExtraSettings = siloSettings };
 
     public FleetSiloFixture Silo => _silo;
 

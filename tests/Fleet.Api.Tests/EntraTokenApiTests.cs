@@ -156,4 +156,22 @@ public sealed class EntraTokenApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         foreach (var token in new[] { wrongIssuer, wrongAudience, otherKey })
             Assert.Equal(HttpStatusCode.Unauthorized, (await Bearer(entra, token).GetAsync("/jobs")).StatusCode);
     }
+
+    [Fact]
+    public async Task Each_token_principal_has_its_own_rate_limit_bucket()
+    {
+        // Before the default scheme read bearer tokens, every token user counted against the address (one bucket).
+        await using var entra = EntraApi().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Fleet:Api:RateLimit:RequestsPerMinute", "1");
+            web.UseSetting("Fleet:Api:RateLimit:Burst", "2");
+        });
+        var a = Bearer(entra, V2Token("aaaaaaaa-0000-4000-8000-00000000000a", "Fleet.Read"));
+        var b = Bearer(entra, V1Token("bbbbbbbb-0000-4000-8000-00000000000b", "Fleet.Read"));
+
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await a.GetAsync("/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/jobs")).StatusCode);
+    }
 }

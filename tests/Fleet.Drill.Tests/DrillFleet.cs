@@ -145,7 +145,7 @@ public sealed class DrillFleet : IAsyncDisposable
             ["Fleet__Client__ClusterId"] = _network.Name,
             ["Fleet__Api__Key"] = ApiKey,
             // The drill polls status twice a second and the CLI watches too, all from the bridge address.
-            ["Fleet__Api__Limits__RequestsPerMinute"] = "6000",
+            ["Fleet__Api__RateLimit__RequestsPerMinute"] = "6000",
             ["ASPNETCORE_URLS"] = ApiAddress,
             ["DOTNET_gcServer"] = "0",
         }, Path.Combine(Folder, $"api-{++_starts}.log")));

@@ -15,6 +15,9 @@ public sealed class FleetSiloFixture : IAsyncLifetime
 
     public AzuriteInstance Azurite => _azurite.Instance;
 
+    /// <summary>Settings a test class adds to its silo's (e.g. a lower registry cap).</summary>
+    public IReadOnlyDictionary<string, string?> ExtraSettings { get; init; } = new Dictionary<string, string?>();
+
     public IClusterClient Client => _host!.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>The silo's gateway, for clients in other hosts (the API).</summary>
@@ -33,7 +36,7 @@ public sealed class FleetSiloFixture : IAsyncLifetime
             ["Fleet:Silo:GatewayPort"] = ports[1].ToString(),
             [$"{IntakeOptions.SectionName}:LocalRoots:0"] = TestPaths.TempRoot,
             [$"{IntakeOptions.SectionName}:LocalRoots:1"] = TestPaths.DataMirror,
-        });
+        }.Concat(ExtraSettings));
         await _host.StartAsync();
     }
 

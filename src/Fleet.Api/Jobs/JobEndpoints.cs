@@ -20,13 +20,13 @@ public static class JobEndpoints
         jobs.MapPost("/", SubmitAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("SubmitJob");
         jobs.MapGet("/", ListAsync).WithName("ListJobs");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
-        jobs.MapGet("/{id}/events", EventsAsync).RequireRateLimiting(ApiProtection.EventStreamsPolicy).WithName("WatchJob");
+        jobs.MapGet("/{id}/events", EventsAsync).RequireRateLimiting(PrincipalRateLimits.EventStreamsPolicy).WithName("WatchJob");
         jobs.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("ResumeJob");
         jobs.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("CancelJob");
         return app;
     }
 
-    private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, ClaimsPrincipal user, IClusterClient fleet, KnownJobs known)
+    private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, ClaimsPrincipal user, IClusterClient fleet)
     {
         var caller = Caller.Of(user);
         var id = request.ResolveJobId();
@@ -37,7 +37,6 @@ public static class JobEndpoints
         // The caller's own namespace: its "nightly" is no one else's, so no one can take the id first.
         var key = JobIds.Key(caller.Principal, id);
         var result = await fleet.GetGrain<IJobGrain>(key).Submit(request.ToSpec());
-        known.Submitted(key);
         if (!result.Accepted)
         {
             if (result.Errors.ContainsKey("jobId"))
@@ -47,14 +46,22 @@ public static class JobEndpoints
         return TypedResults.Accepted($"/jobs/{id}", caller.View(result.Status));
     }
 
-    private static async Task<Ok<JobStatus[]>> ListAsync(ClaimsPrincipal user, IClusterClient fleet, IOptions<ApiProtectionOptions> limits, int? limit)
+    /// <summary>
+    /// A page of the caller's jobs (an admin's: everyone's), newest first. The registry pages by registration order, so
+    /// every job it keeps is reachable page by page: a <c>Link: &lt;...&gt;; rel="next"</c> header carries the next
+    /// page's cursor, absent on the last page.
+    /// </summary>
+    private static async Task<Results<Ok<JobStatus[]>, ValidationProblem>> ListAsync(HttpContext http, ClaimsPrincipal user, IClusterClient fleet, IOptions<ApiProtectionOptions> limits, int? limit, string? cursor)
     {
         var caller = Caller.Of(user);
+        if (!JobListCursor.TryParse(cursor, out var before))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = [JobListCursor.Rule] }, title: "The cursor is not valid");
         var max = limits.Value.MaxListLimit;
         var count = Math.Clamp(limit ?? Math.Min(20, max), 1, max);
-        var registry = fleet.GetGrain<IJobRegistryGrain>(0);
-        var keys = caller.IsAdmin ? await registry.GetRecentJobs(count) : await registry.GetRecentJobsOf(caller.Principal, count);
-        var statuses = await Task.WhenAll(keys.Where(caller.Sees).Select(key => fleet.GetGrain<IJobGrain>(key).GetStatus()));
+        var page = await fleet.GetGrain<IJobRegistryGrain>(0).GetJobs(caller.IsAdmin ? null : caller.Principal, before, count);
+        var statuses = await Task.WhenAll(page.Keys.Where(caller.Sees).Select(key => fleet.GetGrain<IJobGrain>(key).GetStatus()));
+        if (page.Next is { } next)
+            http.Response.Headers.Link = $"</jobs?limit={count}&cursor={JobListCursor.Format(next)}>; rel=\"next\"";
         return TypedResults.Ok(statuses.Select(caller.View).ToArray());
     }
 

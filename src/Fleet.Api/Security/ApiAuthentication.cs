@@ -12,6 +12,9 @@ public static class ApiAuthentication
     public const string ReadPolicy = "jobs.read";
     public const string SubmitPolicy = "jobs.submit";
 
+    /// <summary>The default scheme: forwards to the bearer scheme for a bearer token, else to the API key scheme.</summary>
+    private const string CredentialScheme = "FleetCredential";
+
     public static IHostApplicationBuilder AddFleetApiAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiKeyOptions>()
@@ -25,7 +28,13 @@ public static class ApiAuthentication
         var entra = builder.Configuration.GetSection(EntraIdOptions.SectionName).Get<EntraIdOptions>() ?? new EntraIdOptions();
         string[] schemes = entra.Enabled ? [ApiKeyAuthenticationHandler.SchemeName, JwtBearerDefaults.AuthenticationScheme] : [ApiKeyAuthenticationHandler.SchemeName];
 
-        var authentication = builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // The default scheme (what UseAuthentication signs in before the rate limiter) picks by credential, so a
+        // bearer token's principal, not only a key's, has its own rate-limit buckets.
+        var authentication = builder.Services.AddAuthentication(CredentialScheme)
+            .AddPolicyScheme(CredentialScheme, null, o => o.ForwardDefaultSelector = context =>
+                entra.Enabled && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         if (entra.Enabled)
             authentication.AddJwtBearer(o => EntraTokens.Configure(o, entra));

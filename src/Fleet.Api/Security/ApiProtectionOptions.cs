@@ -5,9 +5,6 @@ public sealed class ApiProtectionOptions
 {
     public const string SectionName = "Fleet:Api:Limits";
 
-    /// <summary>Requests per client (its principal, else its address) per minute.</summary>
-    public int RequestsPerMinute { get; set; } = 300;
-
     /// <summary>Open /jobs/{id}/events streams, all clients together.</summary>
     public int MaxEventStreams { get; set; } = 64;
 
