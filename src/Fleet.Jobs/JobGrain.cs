@@ -33,6 +33,7 @@ public sealed class JobGrain(
     IOptions<JobRunOptions> runOptions,
     JobClock clock,
     IClusterMembershipService membership,
+    ILocalSiloDetails siloDetails,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IShardLeaseGrain, IRemindable, IDisposable
 {
     private const string KeepAliveReminder = "keep-alive";
@@ -46,6 +47,9 @@ public sealed class JobGrain(
     private bool _finishing;
 
     private string JobId => this.GetPrimaryKeyString();
+
+    /// <summary>This silo as its workers name themselves (a worker's id is its silo's address).</summary>
+    private string LocalWorkerId => siloDetails.SiloAddress.ToString();
     private JobRecord Job => state.State;
     private JobRunOptions Options => runOptions.Value;
     private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(0);
@@ -137,12 +141,29 @@ public sealed class JobGrain(
         var lease = _protocol.Lease(workerId, Job.PlanningComplete, Job.Leases.AwaitsVerdict);
         if (lease is null)
             return null;
-        // Written behind, not waited for: a lease costs no storage round trip, and the grants of every lease until the
-        // next write starts go in one write (CheckpointChain). If this grain dies before it lands, its next activation
-        // does not know the lease: the worker's renewals, commit and report are refused, so no row is lost or doubled;
-        // only a worker that died in the same crash, within that one write, is not counted as lost.
+        // A worker on another silo does not wait for the write: if this grain dies first, its next activation does not
+        // know the lease and refuses the worker's renewals, commit and report (no row lost or doubled), and a worker that
+        // dies alone leaves its lease to expire here and be counted. Only a worker on this grain's own silo can die in
+        // the same crash, unseen (a poison image would then kill silo after silo uncounted): its lease is persisted first.
         Job.Leases.Granted(lease.Id, lease.Shard, workerId);
-        WriteBehind();
+        if (workerId == LocalWorkerId)
+        {
+            try
+            {
+                await WriteAndWaitAsync();
+            }
+            catch (Exception e)
+            {
+                // Storage is down: the worker never gets this lease, so it must not expire as a lost worker later.
+                EndLease(new LeaseToken(lease.Shard, lease.Id));
+                logger.LogWarning("Job {JobId}: a lease on shard {Shard} was not handed out, its checkpoint failed: {Error}", JobId, lease.Shard, SecretRedactor.Text(e.Message));
+                return null;
+            }
+        }
+        else
+        {
+            WriteBehind();
+        }
         var isolation = Job.Isolated.GetValueOrDefault(lease.Shard);
         return new ShardLease
         {
