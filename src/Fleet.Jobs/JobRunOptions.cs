@@ -28,4 +28,7 @@ public sealed record JobRunOptions
 
     /// <summary>Period of the reminder that re-activates a running job after its silo died.</summary>
     public TimeSpan KeepAlivePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Hand leases to workers on other silos before their checkpoint lands (fleet-bench lease-rate); off until the poison-image end-to-end test holds with it.</summary>
+    public bool WriteLeasesBehind { get; set; }
 }

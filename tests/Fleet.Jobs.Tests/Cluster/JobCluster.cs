@@ -87,6 +87,7 @@ internal sealed class JobCluster : IAsyncDisposable
                 ["Fleet:Jobs:SpeculateAfter"] = SpeculateAfter.ToString(),
                 ["Fleet:Jobs:CheckpointInterval"] = "00:00:00.050",
                 ["Fleet:Jobs:MaxShardAttempts"] = "3",
+                ["Fleet:Jobs:WriteLeasesBehind"] = "true",
                 ["Fleet:Worker:Enabled"] = workers.ToString(),
                 ["Fleet:Worker:Capacity"] = "2",
                 ["Fleet:Worker:PollInterval"] = "00:00:00.020",

@@ -127,6 +127,7 @@ internal static class LeaseRateScenario
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Fleet:Worker:Enabled"] = "false",
+                ["Fleet:Jobs:WriteLeasesBehind"] = "true",
                 // No model is loaded: the stand-in labeler is registered in its place (the silo's workers are off anyway).
                 ["Fleet:Inference:StandIn:WaitMs"] = "1",
                 ["Fleet:Intake:AllowAnyLocalPath"] = "true",
