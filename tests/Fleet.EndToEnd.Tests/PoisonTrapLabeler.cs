@@ -54,7 +54,9 @@ public sealed class PoisonTrapLabeler(ModelImageLabeler inner, Action onPoison) 
                 if (image.Bytes.Span.IndexOf(Marker) >= 0)
                 {
                     onPoison();
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    // Not even the silo's stop ends it: a crashed process runs no more code, so nothing may hand the
+                    // lease back (a stopping worker returns its shards, which would hide the crash from the job).
+                    await Task.Delay(Timeout.Infinite, CancellationToken.None);
                 }
                 await passed.Writer.WriteAsync(image, cancellationToken);
             }
