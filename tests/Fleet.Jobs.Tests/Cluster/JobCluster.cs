@@ -57,7 +57,8 @@ internal sealed class JobCluster : IAsyncDisposable
 
     /// <param name="workers">True: each silo's shard worker pulls work (real clock for the jobs); false: the test is the worker (fake clock).</param>
     /// <param name="silos">Silos in the cluster.</param>
-    public static async Task<JobCluster> StartAsync(bool workers, int silos = 1)
+    /// <param name="writeLeasesBehind">Fleet:Jobs:WriteLeasesBehind (off, the default, everywhere but the tests of it).</param>
+    public static async Task<JobCluster> StartAsync(bool workers, int silos = 1, bool writeLeasesBehind = false)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var manifests = new InMemoryShardManifestStore();
@@ -87,7 +88,7 @@ internal sealed class JobCluster : IAsyncDisposable
                 ["Fleet:Jobs:SpeculateAfter"] = SpeculateAfter.ToString(),
                 ["Fleet:Jobs:CheckpointInterval"] = "00:00:00.050",
                 ["Fleet:Jobs:MaxShardAttempts"] = "3",
-                ["Fleet:Jobs:WriteLeasesBehind"] = "true",
+                ["Fleet:Jobs:WriteLeasesBehind"] = writeLeasesBehind.ToString(),
                 ["Fleet:Worker:Enabled"] = workers.ToString(),
                 ["Fleet:Worker:Capacity"] = "2",
                 ["Fleet:Worker:PollInterval"] = "00:00:00.020",

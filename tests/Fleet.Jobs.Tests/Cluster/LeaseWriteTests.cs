@@ -10,7 +10,7 @@ public sealed class LeaseWriteTests : IAsyncLifetime
 {
     private JobCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await JobCluster.StartAsync(workers: false);
+    public async Task InitializeAsync() => _cluster = await JobCluster.StartAsync(workers: false, writeLeasesBehind: true);
 
     public async Task DisposeAsync()
     {
