@@ -15,7 +15,8 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
 
     public async Task<IDatasetLister> CreateAsync(string dataset, CancellationToken cancellationToken)
     {
-        _policy.CheckDataset(dataset);
+        // The location the policy checked is the one listed: parsed once, canonical.
+        var checkedLocation = _policy.CheckDataset(dataset);
         if (SampleDatasetResolver.IsSample(dataset))
             return new LocalFolderLister(await samples.ResolveAsync(dataset, cancellationToken).ConfigureAwait(false));
         if (ManifestFileLister.TryLocate(dataset, out var manifest, out var format))
@@ -24,7 +25,7 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
             return new LocalFolderLister(uri.LocalPath);
         if (BlobLocation.LooksLikeBlobUri(dataset))
         {
-            var location = BlobLocation.Parse(new Uri(dataset));
+            var location = checkedLocation ?? BlobLocation.Parse(new Uri(dataset));
             var container = account is not null && location.IsIn(account.Blobs.Uri)
                 ? account.Blobs.GetBlobContainerClient(location.Container)
                 : new Azure.Storage.Blobs.BlobContainerClient(location.ContainerUri, _policy.ForeignBlobOptions());
