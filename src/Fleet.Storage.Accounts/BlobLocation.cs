@@ -18,7 +18,7 @@ public sealed record BlobLocation(Uri AccountUri, string Container, string Prefi
         CanonicalUri.Check(uri);
         var builder = new BlobUriBuilder(uri);
         if (string.IsNullOrEmpty(builder.BlobContainerName))
-            throw new ArgumentException($"'{uri}' names no blob container.", nameof(uri));
+            throw new ArgumentException($"'{uri.GetLeftPart(UriPartial.Path)}' names no blob container.", nameof(uri)); // No query: it may hold a SAS.
         var container = builder.BlobContainerName;
         var prefix = builder.BlobName ?? "";
         builder.BlobName = "";

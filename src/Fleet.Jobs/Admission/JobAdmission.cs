@@ -2,6 +2,7 @@ using Fleet.Contracts;
 using Fleet.Models;
 using Fleet.Storage.Datasets;
 using Fleet.Storage.Results;
+using Fleet.Storage.Security;
 
 namespace Fleet.Jobs.Admission;
 
@@ -12,8 +13,17 @@ namespace Fleet.Jobs.Admission;
 /// </summary>
 public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory listers, ResultStoreFactory results)
 {
-    /// <summary>field -> reason for each problem; empty when the job may start.</summary>
+    /// <summary>
+    /// field -> reason for each problem; empty when the job may start. Every reason passes <see cref="SecretRedactor.Text"/>:
+    /// a 400 is read by whoever sent the spec and by logs, and must not quote back a SAS, key or password it carried.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> CheckAsync(string jobId, JobSpec spec, CancellationToken cancellationToken)
+    {
+        var problems = await FindProblemsAsync(jobId, spec, cancellationToken);
+        return problems.ToDictionary(p => p.Key, p => SecretRedactor.Text(p.Value));
+    }
+
+    private async Task<Dictionary<string, string>> FindProblemsAsync(string jobId, JobSpec spec, CancellationToken cancellationToken)
     {
         var problems = JobSpecValidator.Validate(spec).ToDictionary(p => p.Field, p => p.Reason);
         if (JobIds.KeyProblem(jobId) is { } idProblem)

@@ -69,13 +69,13 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The URI as it appears in result rows: no SAS or other query (an invalid entry's text: no secret).</summary>
+    /// <summary>The URI as it appears in result rows: as written, less any SAS or other query and user info (an invalid entry's text: no secret).</summary>
     public static string Display(string itemUri)
     {
         if (DatasetItem.IsInvalidUri(itemUri))
             return SecretRedactor.Text(itemUri);
         var question = itemUri.IndexOf('?', StringComparison.Ordinal);
-        return question < 0 ? itemUri : itemUri[..question];
+        return SecretRedactor.WithoutUserInfo(question < 0 ? itemUri : itemUri[..question]);
     }
 
     /// <summary>
