@@ -1,4 +1,5 @@
 using Fleet.Contracts;
+using Fleet.Jobs.Claims;
 using Fleet.Models;
 using Fleet.Storage.Datasets;
 using Fleet.Storage.Results;
@@ -11,7 +12,7 @@ namespace Fleet.Jobs.Admission;
 /// the inference engine), whether the output can be written and the dataset exists. Every refusal is (field, reason),
 /// so a bad spec is a 400 with the reason, never a stuck job.
 /// </summary>
-public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory listers, ResultStoreFactory results)
+public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory listers, ResultStoreFactory results, IGrainFactory grains)
 {
     /// <summary>
     /// field -> reason for each problem; empty when the job may start. Every reason passes <see cref="SecretRedactor.Text"/>:
@@ -38,9 +39,10 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
         if (problems.Count > 0)
             return problems;
 
+        IResultStore? output = null;
         try
         {
-            results.Create(spec.Output);
+            output = results.Create(spec.Output);
         }
         catch (ArgumentException e)
         {
@@ -55,7 +57,22 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
         {
             problems["dataset"] = e.Message;
         }
+        // Last, so a spec refused for anything else claims nothing.
+        if (problems.Count == 0 && output is not null && await ClaimProblemAsync(jobId, output) is { } clash)
+            problems["output"] = clash;
         return problems;
+    }
+
+    /// <summary>Claims the job's output folder (<see cref="OutputClaimGrain"/>); why not when another job's folder overlaps it.</summary>
+    private async Task<string?> ClaimProblemAsync(string jobId, IResultStore output)
+    {
+        var folder = output.ClaimOf(jobId);
+        var clash = await grains.GetGrain<IOutputClaimGrain>(0).Claim(folder, jobId);
+        if (clash is null)
+            return null;
+        return clash == folder
+            ? $"the output folder '{folder}' belongs to another job; choose another output or job id"
+            : $"the output folder '{folder}' overlaps '{clash}', the folder of another job (a job's folder and everything under it are that job's alone); choose another output or job id";
     }
 
     /// <summary>What writes <paramref name="spec"/>'s captions here (<see cref="Admission.CaptionStyle"/>), recorded when it is admitted.</summary>
