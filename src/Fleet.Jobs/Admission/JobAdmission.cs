@@ -40,8 +40,10 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
             return problems;
 
         IResultStore? output = null;
+        var scope = ScopeOf(spec);
         try
         {
+            scope?.CheckOutput(spec.Output);
             output = results.Create(spec.Output);
         }
         catch (ArgumentException e)
@@ -50,6 +52,7 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
         }
         try
         {
+            scope?.CheckDataset(spec.Dataset);
             var lister = await listers.CreateAsync(spec.Dataset, cancellationToken);
             await lister.EnsureExistsAsync(cancellationToken);
         }
@@ -62,6 +65,9 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
             problems["output"] = clash;
         return problems;
     }
+
+    /// <summary>The submitting principal's limits, as the storage layer checks them; null when it has none.</summary>
+    public static PrincipalScope? ScopeOf(JobSpec spec) => PrincipalScope.Of(spec.Scope?.Datasets, spec.Scope?.Outputs, spec.Scope?.Source);
 
     /// <summary>Claims the job's output folder (<see cref="OutputClaimGrain"/>); why not when another job's folder overlaps it.</summary>
     private async Task<string?> ClaimProblemAsync(string jobId, IResultStore output)
