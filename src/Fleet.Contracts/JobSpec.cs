@@ -29,6 +29,12 @@ public sealed record JobSpec
     [Id(8)] public string Format { get; init; } = ResultFormats.Default;
 
     /// <summary>
+    /// The submitting principal's limits (<see cref="IntakeScope"/>), set by the API; null: only the fleet's intake policy.
+    /// (Id 12, not the next free one, so specs extended on other branches do not collide.)
+    /// </summary>
+    [Id(12)] public IntakeScope? Scope { get; init; }
+
+    /// <summary>
     /// A classifier chosen by each silo for its hardware: the catalog's GPU-resident default ("classifier-cuda") where
     /// the silo's CUDA provider runs it, else the CPU default ("classifier"). Rows and _SUCCESS.json name what ran.
     /// </summary>

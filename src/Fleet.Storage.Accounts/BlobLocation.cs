@@ -2,17 +2,23 @@ using Azure.Storage.Blobs;
 
 namespace Fleet.Storage;
 
-/// <summary>A container plus an optional name prefix inside it, parsed from a blob URI (Azure or Azurite path style).</summary>
+/// <summary>
+/// A container plus an optional name prefix inside it, parsed from a blob URI (Azure or Azurite path style). Parsing
+/// checks the URI is canonical first (<see cref="CanonicalUri"/>: no dot segments, encoded separators or user info), so
+/// the container and prefix here are the ones a request built from them reaches.
+/// </summary>
 public sealed record BlobLocation(Uri AccountUri, string Container, string Prefix, Uri ContainerUri)
 {
     public static bool LooksLikeBlobUri(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
+    /// <summary>The location of <paramref name="uri"/>; <see cref="UnsafeUriException"/> when it is not canonical, an <see cref="ArgumentException"/> when it names no container.</summary>
     public static BlobLocation Parse(Uri uri)
     {
+        CanonicalUri.Check(uri);
         var builder = new BlobUriBuilder(uri);
         if (string.IsNullOrEmpty(builder.BlobContainerName))
-            throw new ArgumentException($"'{uri}' names no blob container.", nameof(uri));
+            throw new ArgumentException($"'{uri.GetLeftPart(UriPartial.Path)}' names no blob container.", nameof(uri)); // No query: it may hold a SAS.
         var container = builder.BlobContainerName;
         var prefix = builder.BlobName ?? "";
         builder.BlobName = "";

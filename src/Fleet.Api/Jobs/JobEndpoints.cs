@@ -26,7 +26,7 @@ public static class JobEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, ClaimsPrincipal user, IClusterClient fleet)
+    private static async Task<Results<Accepted<JobStatus>, ValidationProblem, ProblemHttpResult>> SubmitAsync(SubmitJobRequest request, ClaimsPrincipal user, IClusterClient fleet, IntakeScopes scopes)
     {
         var caller = Caller.Of(user);
         var id = request.ResolveJobId();
@@ -36,7 +36,8 @@ public static class JobEndpoints
 
         // The caller's own namespace: its "nightly" is no one else's, so no one can take the id first.
         var key = JobIds.Key(caller.Principal, id);
-        var result = await fleet.GetGrain<IJobGrain>(key).Submit(request.ToSpec());
+        // The places the caller's jobs may use travel with the spec; the silos check them (the request cannot set them).
+        var result = await fleet.GetGrain<IJobGrain>(key).Submit(request.ToSpec() with { Scope = scopes.For(user) });
         if (!result.Accepted)
         {
             if (result.Errors.ContainsKey("jobId"))

@@ -22,9 +22,11 @@ public static class ApiAuthentication
             {
                 o.Key = config["Fleet:Api:Key"] ?? config["FLEET_API_KEY"] ?? o.Key;
                 config.GetSection("Fleet:Api:Keys").Bind(o.Keys);
+                config.GetSection("Fleet:Api:Roles").Bind(o.Roles);
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IntakeScopes>();
         var entra = builder.Configuration.GetSection(EntraIdOptions.SectionName).Get<EntraIdOptions>() ?? new EntraIdOptions();
         string[] schemes = entra.Enabled ? [ApiKeyAuthenticationHandler.SchemeName, JwtBearerDefaults.AuthenticationScheme] : [ApiKeyAuthenticationHandler.SchemeName];
 

@@ -18,6 +18,12 @@ public sealed record ApiKeyOptions : IValidatableObject
 
     public Dictionary<string, NamedApiKey> Keys { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Fleet:Api:Roles:{role}:Datasets|Outputs: the places of every principal of that role that has none of its own (a
+    /// key without lists, any Entra principal). An admin is never limited by a role's lists.
+    /// </summary>
+    public Dictionary<string, IntakeLimits> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>(principal, role, key) of every configured key.</summary>
     public IEnumerable<(string Principal, string Role, string Key)> Principals()
     {
@@ -46,6 +52,15 @@ public sealed record ApiKeyOptions : IValidatableObject
                 yield return $"Fleet:Api:Keys:{name}:Key must be at least {MinKeyLength} characters";
             if (!FleetRoles.IsRole(named.Role))
                 yield return $"Fleet:Api:Keys:{name}:Role must be one of {string.Join(", ", FleetRoles.All)}";
+            foreach (var problem in named.Problems($"Fleet:Api:Keys:{name}"))
+                yield return problem;
+        }
+        foreach (var (role, limits) in Roles)
+        {
+            if (!FleetRoles.IsRole(role))
+                yield return $"Fleet:Api:Roles:{role}: the role must be one of {string.Join(", ", FleetRoles.All)}";
+            foreach (var problem in limits.Problems($"Fleet:Api:Roles:{role}"))
+                yield return problem;
         }
         if (Principals().Select(p => p.Key).Where(k => k.Length > 0).GroupBy(k => k, StringComparer.Ordinal).Any(g => g.Count() > 1))
             yield return "two principals share one API key";

@@ -21,7 +21,8 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
 
     private async Task<IDatasetLister> CreateInnerAsync(string dataset, CancellationToken cancellationToken)
     {
-        _policy.CheckDataset(dataset);
+        // The location the policy checked is the one listed: parsed once, canonical.
+        var checkedLocation = _policy.CheckDataset(dataset);
         if (TarShards.IsTar(dataset))
             return new SingleTarLister(Uri.TryCreate(dataset, UriKind.Absolute, out var tar) ? tar : new Uri(Path.GetFullPath(dataset)), _tars);
         if (SampleDatasetResolver.IsSample(dataset))
@@ -32,7 +33,7 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
             return new LocalFolderLister(uri.LocalPath);
         if (BlobLocation.LooksLikeBlobUri(dataset))
         {
-            var location = BlobLocation.Parse(new Uri(dataset));
+            var location = checkedLocation ?? BlobLocation.Parse(new Uri(dataset));
             var container = account is not null && location.IsIn(account.Blobs.Uri)
                 ? account.Blobs.GetBlobContainerClient(location.Container)
                 : new Azure.Storage.Blobs.BlobContainerClient(location.ContainerUri, _policy.ForeignBlobOptions());

@@ -105,8 +105,8 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
     }
 
     /// <summary>
-    /// The URI as it appears in result rows: no SAS or other query, but its #fragment kept (it names a tar member); an
-    /// invalid entry's text: no secret.
+    /// The URI as it appears in result rows: as written, less any SAS or other query and user info, but its #fragment kept (it
+    /// names a tar member); an invalid entry's text: no secret.
     /// </summary>
     public static string Display(string itemUri)
     {
@@ -114,9 +114,9 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
             return SecretRedactor.Text(itemUri);
         var question = itemUri.IndexOf('?', StringComparison.Ordinal);
         if (question < 0)
-            return itemUri;
+            return SecretRedactor.WithoutUserInfo(itemUri);
         var hash = itemUri.IndexOf('#', question);
-        return hash < 0 ? itemUri[..question] : string.Concat(itemUri.AsSpan(0, question), itemUri.AsSpan(hash));
+        return SecretRedactor.WithoutUserInfo(hash < 0 ? itemUri[..question] : string.Concat(itemUri.AsSpan(0, question), itemUri.AsSpan(hash)));
     }
 
     /// <summary>

@@ -94,9 +94,24 @@ internal static class ManifestEntries
         if (!Uri.TryCreate(manifest, text, out var resolved))
             return Invalid(line, "unparseable relative uri", text);
         // A SAS manifest's siblings are usually covered by the same (container) SAS; without it they could not be read.
-        if (string.IsNullOrEmpty(resolved.Query) && manifest.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase))
+        // The SAS goes only to the manifest's own account and container: a "//evil.example/x.jpg" line must not get it.
+        if (string.IsNullOrEmpty(resolved.Query) && manifest.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase) && InSameContainer(resolved, manifest))
             resolved = new UriBuilder(resolved) { Query = manifest.Query.TrimStart('?') }.Uri;
         return new DatasetItem(resolved.AbsoluteUri, checkpoint);
+    }
+
+    /// <summary>Same scheme, account and container (both canonical blob locations): where a container SAS is valid.</summary>
+    private static bool InSameContainer(Uri item, Uri manifest)
+    {
+        try
+        {
+            var (a, b) = (BlobLocation.Parse(item), BlobLocation.Parse(manifest));
+            return a.IsIn(b.AccountUri) && string.Equals(a.Container, b.Container, StringComparison.Ordinal);
+        }
+        catch (ArgumentException)
+        {
+            return false; // Not canonical, or no container: no SAS for it.
+        }
     }
 
     private static string Quote(string raw)

@@ -19,6 +19,8 @@ public sealed class BlobResultStore(BlobContainerClient container, string prefix
 
     public string Describe() => $"{Security.SecretRedactor.Uri(container.Uri.AbsoluteUri)}/{_prefix}";
 
+    public string ClaimOf(string jobId) => $"{container.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{_prefix}{ResultLayout.Folder(jobId)}/";
+
     public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<ResultRow> rows, IReadOnlyList<ResultRow> errorRows, IResultPartFormat format, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);

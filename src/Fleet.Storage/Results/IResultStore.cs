@@ -9,6 +9,12 @@ public interface IResultStore
     string Describe();
 
     /// <summary>
+    /// The job's folder in one canonical spelling (a URI with no query for a container, <c>file:</c> and the real path for
+    /// a folder), ending in '/': what an output claim is keyed by, so two spellings of one place are one claim.
+    /// </summary>
+    string ClaimOf(string jobId);
+
+    /// <summary>
     /// Writes one attempt at a shard (<paramref name="attemptId"/>: unique per attempt, e.g. the lease id) where no reader
     /// sees it, as parts in <paramref name="format"/>. Several attempts may stage the same shard; the one that commits last
     /// is what readers see, whole.

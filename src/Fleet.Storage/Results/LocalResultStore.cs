@@ -13,6 +13,8 @@ public sealed class LocalResultStore(string root, ResiliencePipeline resilience)
 
     public string Describe() => Root;
 
+    public string ClaimOf(string jobId) => $"file:{Path.Combine(Security.RealPath.Resolve(Root), ResultLayout.Folder(jobId))}/";
+
     public async Task<IStagedShard> StageShardAsync(string jobId, int shard, Guid attemptId, IReadOnlyList<ResultRow> rows, IReadOnlyList<ResultRow> errorRows, IResultPartFormat format, CancellationToken cancellationToken)
     {
         var data = await StageFileAsync(ResultLayout.Part(jobId, shard, format), attemptId, await format.EncodeAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

@@ -13,10 +13,11 @@ public sealed class ResultStoreFactory(StorageAccount? account, ResiliencePipeli
 
     public IResultStore Create(string output)
     {
-        _policy.CheckOutput(output);
+        // The location the policy checked is the one written to: parsed once, canonical.
+        var checkedLocation = _policy.CheckOutput(output);
         if (BlobLocation.LooksLikeBlobUri(output))
         {
-            var location = BlobLocation.Parse(new Uri(output));
+            var location = checkedLocation ?? BlobLocation.Parse(new Uri(output));
             var container = account is not null && location.IsIn(account.Blobs.Uri)
                 ? account.Blobs.GetBlobContainerClient(location.Container)
                 : new Azure.Storage.Blobs.BlobContainerClient(location.ContainerUri, _policy.ForeignBlobOptions());

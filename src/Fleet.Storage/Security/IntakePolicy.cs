@@ -52,11 +52,15 @@ public sealed class IntakePolicy
     public static IntakePolicy For(IntakeOptions options, StorageAccount? account, SampleDatasetOptions? samples) =>
         new(options, account?.Blobs.Uri, samples is null ? null : new[] { samples.MirrorRoot, samples.CacheRoot }.OfType<string>());
 
-    /// <summary>Throws <see cref="IntakePolicyException"/> unless a job may read the dataset <paramref name="dataset"/>.</summary>
-    public void CheckDataset(string dataset) => Check(dataset, "dataset", write: false);
+    /// <summary>
+    /// Throws <see cref="IntakePolicyException"/> unless a job may read the dataset <paramref name="dataset"/>. For an
+    /// http(s) URI that names a container, the location checked (canonical, see <see cref="CanonicalUri"/>) is returned:
+    /// the one the request must use.
+    /// </summary>
+    public BlobLocation? CheckDataset(string dataset) => Check(dataset, "dataset", write: false);
 
-    /// <summary>Throws <see cref="IntakePolicyException"/> unless a job may write to <paramref name="output"/>.</summary>
-    public void CheckOutput(string output) => Check(output, "output", write: true);
+    /// <summary>Throws <see cref="IntakePolicyException"/> unless a job may write to <paramref name="output"/>; the checked location as <see cref="CheckDataset"/>.</summary>
+    public BlobLocation? CheckOutput(string output) => Check(output, "output", write: true);
 
     /// <summary>Throws <see cref="IntakePolicyException"/> unless the item (an absolute URI from a listing) may be read.</summary>
     public void CheckItem(Uri item)
@@ -106,26 +110,26 @@ public sealed class IntakePolicy
     /// <summary>Options for a blob client of another account (SAS or public): its connections go through the same checks.</summary>
     public BlobClientOptions ForeignBlobOptions() => new() { Transport = new HttpClientTransport(CreateHandler()) };
 
-    private void Check(string value, string what, bool write)
+    private BlobLocation? Check(string value, string what, bool write)
     {
         if (SampleDatasetResolver.IsSample(value) && !write)
         {
             CheckScheme("sample", value, what);
-            return;
+            return null;
         }
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && value.Contains("://", StringComparison.Ordinal))
         {
             CheckScheme(uri.IsFile ? "file" : uri.Scheme, value, what);
-            if (uri.IsFile)
-                ResolveLocal(uri.LocalPath, what, write);
-            else
-                CheckRemote(uri, what, write);
-            return;
+            if (!uri.IsFile)
+                return CheckRemote(uri, what, write);
+            ResolveLocal(uri.LocalPath, what, write);
+            return null;
         }
         if (value.Contains("://", StringComparison.Ordinal))
-            return; // Not a URI at all: the factories say what is wrong with it.
+            return null; // Not a URI at all: the factories say what is wrong with it.
         CheckScheme("file", value, what);
         ResolveLocal(value, what, write);
+        return null;
     }
 
     private void CheckScheme(string scheme, string value, string what)
@@ -134,38 +138,42 @@ public sealed class IntakePolicy
             throw new IntakePolicyException($"{what} '{SecretRedactor.Uri(value)}': scheme '{scheme}' is not allowed here (Fleet:Intake:Schemes)");
     }
 
-    private void CheckRemote(Uri uri, string what, bool write)
+    /// <summary>The canonical location of an http(s) URI once it passes (null when it names no container), else a refusal.</summary>
+    private BlobLocation? CheckRemote(Uri uri, string what, bool write)
     {
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-            return; // The factories refuse schemes they cannot read.
+            return null; // The factories refuse schemes they cannot read.
         var shown = SecretRedactor.Uri(uri.OriginalString);
-        if (_ownAccount is not null && TryOwnContainer(uri, out var container))
+        // Canonical first: every decision below is about the location the request will reach.
+        if (CanonicalUri.Problem(uri) is { } problem)
+            throw new IntakePolicyException($"{what} '{shown}': {problem}");
+        var location = TryParse(uri);
+        if (_ownAccount is not null && location is not null && location.IsIn(_ownAccount))
         {
-            var allowed = _containers.Count == 0 ? !InternalContainers.Contains(container) : _containers.Contains(container) || _containers.Contains("*");
+            var container = location.Container;
+            var allowed = _containers.Count == 0 ? !IsInternal(container) : (_containers.Contains(container) || _containers.Contains("*")) && !IsInternal(container);
             if (!allowed)
                 throw new IntakePolicyException($"{what} '{shown}': container '{container}' is not one a job may use (Fleet:Intake:BlobContainers)");
-            return;
+            return location;
         }
         if (_hosts.Length > 0 && !_hosts.Any(h => HostMatches(uri.IdnHost, h)))
             throw new IntakePolicyException($"{what} '{shown}': host '{uri.Host}' is not allowed here (Fleet:Intake:HttpHosts)");
+        return location;
     }
 
-    private bool TryOwnContainer(Uri uri, out string container)
+    /// <summary>The fleet's own containers, whatever case a URI spells them in.</summary>
+    private static bool IsInternal(string container) => InternalContainers.Contains(container, StringComparer.OrdinalIgnoreCase);
+
+    private static BlobLocation? TryParse(Uri uri)
     {
-        container = "";
-        BlobLocation location;
         try
         {
-            location = BlobLocation.Parse(uri);
+            return BlobLocation.Parse(uri);
         }
         catch (ArgumentException)
         {
-            return false; // No container: not a blob URI, and the factories say so.
+            return null; // No container: not a blob URI, and the factories say so.
         }
-        if (!location.IsIn(_ownAccount!))
-            return false;
-        container = location.Container;
-        return true;
     }
 
     private static bool HostMatches(string host, string pattern) =>

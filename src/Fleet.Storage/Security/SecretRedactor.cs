@@ -22,6 +22,19 @@ public static partial class SecretRedactor
         return builder.Uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
     }
 
+    /// <summary>A URI as written, less the user info of its authority (<c>user:password@</c>); anything else unchanged.</summary>
+    public static string WithoutUserInfo(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var scheme = uri.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+            return uri;
+        var authority = scheme + 3;
+        var end = uri.IndexOfAny(['/', '\\', '?', '#'], authority);
+        var at = uri.LastIndexOf('@', end < 0 ? uri.Length - 1 : end - 1, (end < 0 ? uri.Length : end) - authority);
+        return at < 0 ? uri : string.Concat(uri.AsSpan(0, authority), uri.AsSpan(at + 1));
+    }
+
     /// <summary>Free text (a message, a log line, a connection string) with every secret it carries removed.</summary>
     public static string Text(string? text)
     {

@@ -6,6 +6,7 @@ using Fleet.Inference.Classification;
 using Fleet.Storage.Datasets;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
+using Fleet.Storage.Security;
 using Fleet.Storage.Shards;
 using Fleet.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -104,7 +105,7 @@ public sealed class ShardProcessor(
         });
         // If either stage fails the other must stop too, or a full channel would block the downloads forever.
         using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var download = DownloadAsync(shard.Uris, shard.Ranges, indices, downloaded.Writer, shard.Buffers, shard.Errors, shard.Models, shard.Shard, stages.Token);
+        var download = DownloadAsync(shard.Uris, shard.Ranges, indices, ItemScope(spec), downloaded.Writer, shard.Buffers, shard.Errors, shard.Models, shard.Shard, stages.Token);
         var label = LabelAsync(spec, shard.Uris, downloaded.Reader, shard.Buffers, shard.Rows, shard.Errors, shard.Models, shard.Shard, stages.Token);
         _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await Task.WhenAll(download, label);
@@ -127,7 +128,14 @@ public sealed class ShardProcessor(
         public byte[]?[] Buffers { get; } = new byte[]?[uris.Count];
     }
 
-    private async Task DownloadAsync(IReadOnlyList<string> uris, IReadOnlyList<ItemRange?> ranges, IReadOnlyList<int> indices, ChannelWriter<EncodedImage> output, byte[]?[] buffers, ResultRow?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    /// <summary>
+    /// The principal's dataset places, for the items of a manifest (which may name anything); null for a folder, prefix or
+    /// sample listing, whose items lie in the dataset admission already checked.
+    /// </summary>
+    private static PrincipalScope? ItemScope(JobSpec spec) =>
+        ManifestFileLister.TryLocate(spec.Dataset, out _, out _) ? PrincipalScope.Of(spec.Scope?.Datasets, null, spec.Scope?.Source) : null;
+
+    private async Task DownloadAsync(IReadOnlyList<string> uris, IReadOnlyList<ItemRange?> ranges, IReadOnlyList<int> indices, PrincipalScope? scope, ChannelWriter<EncodedImage> output, byte[]?[] buffers, ResultRow?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         try
         {
@@ -138,6 +146,7 @@ public sealed class ShardProcessor(
                     ItemBytes item;
                     try
                     {
+                        scope?.CheckItem(uris[i]);
                         item = await reader.ReadAsync(uris[i], ranges[i], ImageBuffers, ct);
                     }
                     catch (Exception e) when (StorageUnavailableException.IsOutage(e))
