@@ -1,5 +1,6 @@
 using Fleet.Api.Jobs;
 using Fleet.Api.Orleans;
+using Fleet.Api.Results;
 using Fleet.Api.Security;
 using Fleet.ServiceDefaults;
 
@@ -10,6 +11,7 @@ builder.AddFleetLogging();
 builder.AddFleetClient();
 builder.AddFleetApiAuthentication();
 builder.AddFleetApiProtection();
+builder.AddFleetResults();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<KnownJobs>();
 builder.Services.AddProblemDetails();
@@ -27,4 +29,5 @@ app.MapOpenApi();
 app.MapHealthChecks("/health");
 app.MapHealthChecks("/alive");
 app.MapJobs();
+app.MapJobResults();
 app.Run();

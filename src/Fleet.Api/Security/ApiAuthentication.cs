@@ -12,6 +12,9 @@ public static class ApiAuthentication
     public const string ReadPolicy = "jobs.read";
     public const string SubmitPolicy = "jobs.submit";
 
+    /// <summary>A job's results page, rows and thumbnails: what reading allows, or a signed results link (a browser).</summary>
+    public const string ResultsPolicy = "jobs.results";
+
     public static IHostApplicationBuilder AddFleetApiAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiKeyOptions>()
@@ -26,12 +29,15 @@ public static class ApiAuthentication
         string[] schemes = entra.Enabled ? [ApiKeyAuthenticationHandler.SchemeName, JwtBearerDefaults.AuthenticationScheme] : [ApiKeyAuthenticationHandler.SchemeName];
 
         var authentication = builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ResultsLinkAuthenticationHandler>(ResultsLinkAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton<ResultsLinks>();
         if (entra.Enabled)
             authentication.AddJwtBearer(o => EntraTokens.Configure(o, entra));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ReadPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanRead))
-            .AddPolicy(SubmitPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanSubmit));
+            .AddPolicy(SubmitPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanSubmit))
+            .AddPolicy(ResultsPolicy, policy => policy.AddAuthenticationSchemes([.. schemes, ResultsLinkAuthenticationHandler.SchemeName]).RequireAuthenticatedUser().RequireRole(FleetRoles.CanRead));
         return builder;
     }
 }
