@@ -1,5 +1,6 @@
 using Fleet.Api.Jobs;
 using Fleet.Api.Orleans;
+using Fleet.Api.Results;
 using Fleet.Api.Security;
 using Fleet.ServiceDefaults;
 
@@ -11,6 +12,7 @@ builder.AddFleetClient();
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag]);
 builder.AddFleetApiAuthentication();
 builder.AddFleetApiProtection();
+builder.AddFleetResults();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<KnownJobs>();
 builder.Services.AddProblemDetails();
@@ -27,4 +29,5 @@ app.UseAuthorization();
 app.MapOpenApi();
 app.MapFleetHealthEndpoints();
 app.MapJobs();
+app.MapJobResults();
 app.Run();

@@ -109,7 +109,7 @@ public static class JobEndpoints
     }
 
     /// <summary>The key of the job the caller names, when the caller may see it and it exists; else null (a 404).</summary>
-    private static async Task<string?> KnownKeyAsync(Caller caller, string id, KnownJobs known) =>
+    internal static async Task<string?> KnownKeyAsync(Caller caller, string id, KnownJobs known) =>
         caller.KeyOf(id) is { } key && await known.ExistsAsync(key) ? key : null;
 
     /// <summary>One event now, then one whenever the status changes, until the job ends.</summary>
@@ -129,6 +129,6 @@ public static class JobEndpoints
     }
 
     // The id is only echoed when it is a valid one: anything else could be a script or a secret.
-    private static ProblemHttpResult NotFound(string id) =>
+    internal static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(JobIds.IsValid(id) || JobIds.Split(id) is not null ? $"no job '{id}'" : "no such job", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }

@@ -12,6 +12,9 @@ public static class ApiAuthentication
     public const string ReadPolicy = "jobs.read";
     public const string SubmitPolicy = "jobs.submit";
 
+    /// <summary>A job's results page, rows and thumbnails: what reading allows, or a signed results link (a browser).</summary>
+    public const string ResultsPolicy = "jobs.results";
+
     /// <summary>The default scheme: forwards to the bearer scheme for a bearer token, else to the API key scheme.</summary>
     private const string CredentialScheme = "FleetCredential";
 
@@ -37,12 +40,15 @@ public static class ApiAuthentication
                 entra.Enabled && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? JwtBearerDefaults.AuthenticationScheme
                     : ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ResultsLinkAuthenticationHandler>(ResultsLinkAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton<ResultsLinks>();
         if (entra.Enabled)
             authentication.AddJwtBearer(o => EntraTokens.Configure(o, entra));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ReadPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanRead))
-            .AddPolicy(SubmitPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanSubmit));
+            .AddPolicy(SubmitPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanSubmit))
+            .AddPolicy(ResultsPolicy, policy => policy.AddAuthenticationSchemes([.. schemes, ResultsLinkAuthenticationHandler.SchemeName]).RequireAuthenticatedUser().RequireRole(FleetRoles.CanRead));
         return builder;
     }
 }

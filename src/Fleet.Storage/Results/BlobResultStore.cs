@@ -62,6 +62,21 @@ public sealed class BlobResultStore(BlobContainerClient container, string prefix
         }
     }
 
+    public async Task<IReadOnlyList<ResultRow>> ReadPartAsync(string part, CancellationToken cancellationToken)
+    {
+        var format = ResultPartFormats.OfPart(part) ?? throw new ArgumentException($"{part} is not a result part", nameof(part));
+        try
+        {
+            var content = await _resilience.ExecuteAsync(
+                async ct => (await container.GetBlobClient(_prefix + part).DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content, cancellationToken).ConfigureAwait(false);
+            return await format.DecodeAsync(content.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
+    }
+
     /// <summary>
     /// Stages content as uncommitted blocks whose ids carry the attempt id, so attempts never overwrite each other's
     /// blocks, and a commit by one attempt discards every other attempt's uncommitted blocks (the fence).

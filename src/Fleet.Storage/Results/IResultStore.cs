@@ -26,6 +26,12 @@ public interface IResultStore
     /// <summary>The names (relative to the output) of the committed part files, data and errors, in any format.</summary>
     IAsyncEnumerable<string> ListPartsAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The rows of one committed part (a name <see cref="ListPartsAsync"/> gave), decoded: one part at a time is all a
+    /// reader that pages through a job holds (the rows API). A part that is not there (a shard re-running) is empty.
+    /// </summary>
+    Task<IReadOnlyList<ResultRow>> ReadPartAsync(string part, CancellationToken cancellationToken);
+
     /// <summary>Every committed row of the job as a JSON line (whatever its part's format), data parts and error parts.</summary>
     IAsyncEnumerable<string> ReadRowsAsync(string jobId, CancellationToken cancellationToken);
 }

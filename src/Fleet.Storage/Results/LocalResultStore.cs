@@ -56,6 +56,17 @@ public sealed class LocalResultStore(string root, ResiliencePipeline resilience)
         }
     }
 
+    public async Task<IReadOnlyList<ResultRow>> ReadPartAsync(string part, CancellationToken cancellationToken)
+    {
+        var format = ResultPartFormats.OfPart(part) ?? throw new ArgumentException($"{part} is not a result part", nameof(part));
+        var path = Path.GetFullPath(Path.Combine(Root, part));
+        if (!path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"{part} is outside the output", nameof(part));
+        if (!File.Exists(path))
+            return [];
+        return await format.DecodeAsync(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<string> StageFileAsync(string name, Guid attemptId, byte[] content, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(Root, $"{name}.{attemptId:N}.tmp");
