@@ -69,7 +69,7 @@ public static class PrincipalRateLimits
             // Only the stream limits are concurrency limits: a slot frees when a stream ends, not at a known time.
             detail = $"event streams: at most {limits.MaxEventStreamsPerPrincipal} open per principal and {limits.MaxEventStreams} in all ({ApiProtectionOptions.SectionName}:MaxEventStreamsPerPrincipal, :MaxEventStreams)";
         }
-        await Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(context);
+        await Microsoft.AspNetCore.Http.Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(context);
     }
 
     private static bool IsSubmission(HttpContext context) =>
