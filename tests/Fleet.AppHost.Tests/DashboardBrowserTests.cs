@@ -122,37 +122,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var screenshots = Environment.GetEnvironmentVariable("FLEET_DASHBOARD_SCREENSHOTS") is { Length: > 0 } folder
             ? Path.GetFullPath(folder)
             : TestPaths.NewTempFolder("dashboard-screenshots");
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = TestPaths.RepoRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList =
-            {
-                Path.Combine("tests", "Fleet.AppHost.Tests", "dashboard", "check-dashboard.mjs"),
-                "--url", dashboard, "--token", token, "--out", screenshots, "--silos", "2", "--timeout", "60000",
-                "--chromium", ChromiumFactAttribute.ChromiumPath,
-            },
-        };
-        var clock = Stopwatch.StartNew();
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = node.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await node.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            throw;
-        }
-        var text = await stdout;
-        output.WriteLine($"check-dashboard.mjs exited {node.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s; screenshots in {screenshots}");
-        output.WriteLine(text);
-        output.WriteLine(await stderr);
-        Assert.False(string.IsNullOrWhiteSpace(text), "check-dashboard.mjs printed nothing: is puppeteer-core installed (npm ci)?");
-        return JsonDocument.Parse(text.Trim().Split('\n')[^1]).RootElement.Clone();
+        output.WriteLine($"screenshots in {screenshots}");
+        return await NodeScript.RunAsync(Path.Combine("tests", "Fleet.AppHost.Tests", "dashboard", "check-dashboard.mjs"),
+            ["--url", dashboard, "--token", token, "--out", screenshots, "--silos", "2", "--timeout", "60000", "--chromium", ChromiumFactAttribute.ChromiumPath],
+            output, cancellationToken);
     }
 
     private static async Task<(string State, int ShardsDone)> WaitForAsync(HttpClient api, Func<(string State, int ShardsDone), bool> done, CancellationToken cancellationToken)
