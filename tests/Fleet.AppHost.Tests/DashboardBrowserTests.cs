@@ -81,7 +81,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             var silos = resources.Where(r => r.Key.StartsWith("silo-", StringComparison.Ordinal)).ToList();
             Assert.Equal(2, silos.Count);
             Assert.All(silos, s => Assert.Equal("Running", s.Value));
-            Assert.Equal(["Submit the sample job", "Cancel a job", "Resume a job"], report.GetProperty("apiCommands").EnumerateArray().Select(c => c.GetString()));
+            Assert.Equal(["Submit the sample job", "Cancel a job", "Resume a job", "Open a job's results"], report.GetProperty("apiCommands").EnumerateArray().Select(c => c.GetString()));
             var fleetInstruments = report.GetProperty("meters").GetProperty("Fleet").EnumerateArray().Select(i => i.GetString()).ToList();
             Assert.Contains("fleet.images.labeled", fleetInstruments);
             Assert.Contains("fleet.shards.committed", fleetInstruments);
@@ -102,6 +102,16 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             var unknown = await commands.ExecuteCommandAsync("api", JobCommands.Resume, JobArgument("no-such-job"), cts.Token);
             Assert.False(unknown.Success);
             Assert.Contains("404", unknown.Message);
+
+            // The results command links to the job's page by a signed link that a browser (no key) can open.
+            var resultsCommand = await commands.ExecuteCommandAsync("api", JobCommands.Results, JobArgument(JobId), cts.Token);
+            Assert.True(resultsCommand.Success, resultsCommand.Message);
+            var pageUrl = System.Text.RegularExpressions.Regex.Match(resultsCommand.Data!.Value, @"\((http[^)\s]+/jobs/dashboard-job/page\?link=[^)\s]+)\)").Groups[1].Value;
+            using (var keyless = new HttpClient())
+            {
+                var resultsPage = await keyless.GetAsync(pageUrl, cts.Token);
+                Assert.True(resultsPage.IsSuccessStatusCode, $"{pageUrl}: {resultsPage.StatusCode}");
+            }
 
             var resumed = await commands.ExecuteCommandAsync("api", JobCommands.Resume, JobArgument(JobId), cts.Token);
             Assert.True(resumed.Success, resumed.Message);
