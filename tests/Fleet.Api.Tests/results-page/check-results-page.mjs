@@ -17,7 +17,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import puppeteer from 'puppeteer-core';
+import { launchChromium, recordFailure } from '../../Fleet.Testing/browser/chromium.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,13 +42,7 @@ let browser;
 let page;
 let step = 'launch chromium';
 try {
-  browser = await puppeteer.launch({
-    executablePath: args.chromium,
-    headless: true,
-    // Root in a container: no sandbox; no GPU on these machines.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-    defaultViewport: { width: 1280, height: 900 },
-  });
+  browser = await launchChromium(args.chromium, { width: 1280, height: 900 });
   page = await browser.newPage();
   page.setDefaultTimeout(timeout);
   page.on('request', (request) => {
@@ -101,12 +95,7 @@ try {
   report.withoutLink = response.status();
   await stranger.close();
 } catch (e) {
-  report.error = `${step}: ${e.message}`;
-  if (page) {
-    report.screenshots.failure = join(args.out, 'failure.png');
-    await page.screenshot({ path: report.screenshots.failure }).catch(() => {});
-    report.pageText = (await page.evaluate(() => document.body?.innerText ?? '').catch(() => '')).slice(0, 2000);
-  }
+  await recordFailure(report, step, e, page, args.out);
 } finally {
   await browser?.close().catch(() => {});
 }
