@@ -53,40 +53,6 @@ public sealed class JobRecord
 
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
-    /// <summary>
-    /// A lease on <paramref name="shard"/> ended without its worker (it expired, or died with an earlier activation): a
-    /// pending loss, counted at <paramref name="chargeAt"/> unless its holder calls again first.
-    /// </summary>
-    public void LeaseLost(int shard, Guid lease, string worker, DateTimeOffset chargeAt) =>
-        Leases.Lost(lease, shard, worker, Isolated.GetValueOrDefault(shard), chargeAt);
-
-    /// <summary>
-    /// Counts the lost leases whose holders stayed silent until <paramref name="now"/> as lost workers: a crash charged to
-    /// the image an isolated worker had in flight; otherwise an attempt, and at <see cref="JobRunOptions.IsolateAfter"/>
-    /// the shard becomes isolated. <paramref name="isDead"/>: workers the cluster has declared dead (no need to wait).
-    /// Returns what was counted.
-    /// </summary>
-    public IReadOnlyList<PendingLoss> CountSilentLosses(DateTimeOffset now, Func<string, bool> isDead, JobRunOptions options)
-    {
-        var silent = Leases.TakeSilent(now, isDead).Where(loss => !IsShardDone(loss.Shard)).ToList();
-        foreach (var loss in silent)
-        {
-            if (loss.Isolated && Isolated.TryGetValue(loss.Shard, out var isolation))
-                isolation.Charge(loss.Item, options.PoisonAfter);
-            else if (AttemptFailed(loss.Shard) >= options.IsolateAfter)
-                Isolated.TryAdd(loss.Shard, new ShardIsolation());
-        }
-        return silent;
-    }
-
-    /// <summary>Counts a failed attempt on <paramref name="shard"/>; returns the attempts so far.</summary>
-    public int AttemptFailed(int shard) => Attempts[shard] = Attempts.GetValueOrDefault(shard) + 1;
-
-    /// <summary>True when <paramref name="shard"/> has failed more often than a job tolerates (the reason says how).</summary>
-    public bool AttemptsExhausted(int shard, JobRunOptions options) =>
-        Attempts.GetValueOrDefault(shard) >= options.MaxShardAttempts
-        || (Isolated.TryGetValue(shard, out var isolation) && isolation.UnexplainedLosses >= options.MaxShardAttempts);
-
     public bool AllShardsDone => PlanningComplete && ShardsDone == ShardCount;
 
     public bool IsShardDone(int shard) =>
