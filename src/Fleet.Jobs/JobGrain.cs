@@ -4,7 +4,6 @@ using Fleet.Jobs.Admission;
 using Fleet.Jobs.Finish;
 using Fleet.Jobs.Planning;
 using Fleet.Jobs.Protocol;
-using Fleet.Storage.Datasets;
 using Fleet.Storage.Results;
 using Fleet.Storage.Security;
 using Fleet.Telemetry;
@@ -82,11 +81,7 @@ public sealed class JobGrain(
         if (problems.Count > 0)
             return Rejected(problems);
 
-        Job.Spec = spec;
-        Job.CaptionStyle = admission.CaptionStyleOf(spec);
-        Job.CreatedAt = clock.Time.GetUtcNow();
-        Job.TraceParent = Activity.Current?.Id;
-        Job.State = JobState.Planning;
+        Job.Admit(spec, admission.CaptionStyleOf(spec), clock.Time.GetUtcNow(), Activity.Current?.Id);
         await StartRunAsync();
         logger.LogInformation("Job {JobId} submitted: {Dataset} -> {Output}", JobId, SecretRedactor.Uri(spec.Dataset), SecretRedactor.Uri(spec.Output));
         return Accepted();
@@ -94,14 +89,8 @@ public sealed class JobGrain(
 
     public async Task<SubmitResult> Resume()
     {
-        if (Job.Spec is null)
-            return Rejected(new Dictionary<string, string> { ["jobId"] = $"job '{JobId}' does not exist" });
-        if (Job.IsActive)
-            return Rejected(new Dictionary<string, string> { ["state"] = $"job '{JobId}' is already {Job.State.ToString().ToLowerInvariant()}" });
-        if (Job.State == JobState.Succeeded)
-            return Rejected(new Dictionary<string, string> { ["state"] = $"job '{JobId}' already succeeded; nothing to resume" });
-        if (admission.ResumeProblem(Job) is { } mixed)
-            return Rejected(new Dictionary<string, string> { ["captioner"] = mixed });
+        if (admission.ResumeRefusal(JobId, Job) is { } refused)
+            return Rejected(refused);
 
         Scheduler.Resume();
         Job.TraceParent = Activity.Current?.Id ?? Job.TraceParent;
@@ -129,7 +118,6 @@ public sealed class JobGrain(
     {
         if (!Job.IsActive || _finishing || await CountLostLeasesAsync() || Scheduler.Lease(workerId) is not { } grant)
             return null;
-        var lease = grant.Lease;
         // Persisted before the worker has it, so that a worker lost with this grain is counted by its next activation.
         if (grant.WaitForWrite)
         {
@@ -139,8 +127,8 @@ public sealed class JobGrain(
             }
             catch (Exception e)
             {
-                Scheduler.Withdraw(new LeaseToken(lease.Shard, lease.Id));
-                logger.LogWarning("Job {JobId}: a lease on shard {Shard} was not handed out, its checkpoint failed: {Error}", JobId, lease.Shard, SecretRedactor.Text(e.Message));
+                Scheduler.Withdraw(grant.Token);
+                logger.LogWarning("Job {JobId}: a lease on shard {Shard} was not handed out, its checkpoint failed: {Error}", JobId, grant.Lease.Shard, SecretRedactor.Text(e.Message));
                 return null;
             }
         }
@@ -148,18 +136,7 @@ public sealed class JobGrain(
         {
             _checkpoints.WriteBehind();
         }
-        return new ShardLease
-        {
-            JobId = JobId,
-            Shard = lease.Shard,
-            LeaseId = lease.Id,
-            ExpiresAt = lease.ExpiresAt,
-            Spec = Job.Spec!,
-            Speculative = lease.Speculative,
-            Isolate = grant.Isolation is not null,
-            Poisoned = grant.Isolation?.Poisoned.ToArray() ?? [],
-            TraceParent = Job.TraceParent,
-        };
+        return grant.ToShardLease(JobId, Job);
     }
 
     public async Task<bool> RecordProgress(LeaseToken lease, int item)
@@ -187,10 +164,7 @@ public sealed class JobGrain(
         _rate.Add(report.Succeeded + report.Failed);
         _checkpoints.Dirty = true;
 
-        if (Job.PlanningComplete && Job.OverErrorBudget)
-            await StopAsync(JobState.Failed, ErrorBudgetReason());
-        else if (Job.AllShardsDone)
-            await FinishAsync();
+        await SettleAsync();
         return true;
     }
 
@@ -283,9 +257,7 @@ public sealed class JobGrain(
 
     private async Task StartRunAsync()
     {
-        Job.StartedAt = clock.Time.GetUtcNow();
-        Job.FinishedAt = null;
-        Job.Reason = null;
+        Job.Started(clock.Time.GetUtcNow());
         await _checkpoints.WriteAndWaitAsync();
         await this.RegisterOrUpdateReminder(KeepAliveReminder, Options.KeepAlivePeriod, Options.KeepAlivePeriod);
         // Awaited: once a submit or resume returns, the registry knows the job, so the API can address it at once.
@@ -321,9 +293,7 @@ public sealed class JobGrain(
             await foreach (var shard in planner.PlanAsync(JobId, Job.Spec!, Job.ShardCount, Job.PlanCheckpoint, cancellationToken))
             {
                 // Manifest first, then the count and checkpoint: a crash in between re-plans (and rewrites) this shard.
-                Job.ShardCount++;
-                Job.ImagesTotal += shard.Images;
-                Job.PlanCheckpoint = shard.Checkpoint;
+                Job.Planned(shard);
                 _checkpoints.Dirty = true;
                 Scheduler.Enqueue(shard.Shard);
             }
@@ -335,27 +305,23 @@ public sealed class JobGrain(
             Job.State = JobState.Running;
             await _checkpoints.WriteAsync();
             logger.LogInformation("Job {JobId} planned: {Images} images in {Shards} shards", JobId, Job.ImagesTotal, Job.ShardCount);
-            if (Job.OverErrorBudget)
-                await StopAsync(JobState.Failed, ErrorBudgetReason());
-            else if (Job.AllShardsDone)
-                await FinishAsync();
+            await SettleAsync();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Cancelled or stopped: the checkpoint says where to carry on.
         }
+        catch (Exception e) when (!Job.IsActive)
+        {
+            // Stopped while planning waited (a cancel): the failure changes nothing.
+            logger.LogInformation("Job {JobId} stopped while planning; planning ended with {Error}: {Message}", JobId, e.GetType().Name, SecretRedactor.Text(e.Message));
+        }
         catch (Exception e)
         {
-            var message = SecretRedactor.Text(e.Message);
-            if (!Job.IsActive)
-            {
-                // Stopped while planning waited (a cancel): the failure changes nothing.
-                logger.LogInformation("Job {JobId} stopped while planning; planning ended with {Error}: {Message}", JobId, e.GetType().Name, message);
-                return;
-            }
-            logger.LogError("Job {JobId} could not be planned: {Error}: {Message}", JobId, e.GetType().Name, message);
-            Job.PlanningComplete = e is EmptyDatasetException;
-            await StopAsync(JobState.Failed, e is DatasetNotFoundException or EmptyDatasetException ? message : $"planning failed: {message}");
+            logger.LogError("Job {JobId} could not be planned: {Error}: {Message}", JobId, e.GetType().Name, SecretRedactor.Text(e.Message));
+            var failure = PlanningFailure.Of(e);
+            Job.PlanningComplete = failure.PlanningComplete;
+            await StopAsync(JobState.Failed, failure.Reason);
         }
     }
 
@@ -400,9 +366,7 @@ public sealed class JobGrain(
         _planning?.Cancel();
         Scheduler.Stop();
         _rate.Stop();
-        Job.State = final;
-        Job.Reason = reason;
-        Job.FinishedAt = clock.Time.GetUtcNow();
+        Job.Stopped(final, reason, clock.Time.GetUtcNow());
         await _checkpoints.WriteAndWaitAsync();
         Registry.Deactivate(JobId).Ignore();
         await StopKeepAliveAsync();
@@ -414,9 +378,12 @@ public sealed class JobGrain(
             await this.UnregisterReminder(reminder);
     }
 
-    private string ErrorBudgetReason() =>
-        $"{Job.ImagesFailed} of {Job.ImagesTotal} images failed ({Job.FailedFraction:P1}), over the error budget of {Job.Spec!.MaxFailedFraction:P1}; " +
-        $"see {Results.Describe()}/{JobId}/errors/";
+    /// <summary>Once the plan is complete, after each commit: a job over its error budget fails, one with every shard done finishes.</summary>
+    private Task SettleAsync() =>
+        !Job.PlanningComplete ? Task.CompletedTask
+        : Job.OverErrorBudget ? StopAsync(JobState.Failed, Job.ErrorBudgetReason(JobId, Results.Describe()))
+        : Job.AllShardsDone ? FinishAsync()
+        : Task.CompletedTask;
 
     private JobStatus Snapshot() => Job.ToStatus(JobId, Scheduler.LeasedCount, Scheduler.PendingCount, _rate.ImagesPerSecond);
 

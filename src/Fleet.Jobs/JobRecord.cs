@@ -53,6 +53,45 @@ public sealed class JobRecord
 
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
+    /// <summary>The manifest of <paramref name="shard"/> is written: the plan grows by it and resumes after it.</summary>
+    public void Planned(Planning.PlannedShard shard)
+    {
+        ShardCount++;
+        ImagesTotal += shard.Images;
+        PlanCheckpoint = shard.Checkpoint;
+    }
+
+    /// <summary>An admitted job: it plans first.</summary>
+    public void Admit(JobSpec spec, string? captionStyle, DateTimeOffset now, string? traceParent)
+    {
+        Spec = spec;
+        CaptionStyle = captionStyle;
+        CreatedAt = now;
+        TraceParent = traceParent;
+        State = JobState.Planning;
+    }
+
+    /// <summary>A run starts (a submit or a resume): it has not finished, and nothing stopped it yet.</summary>
+    public void Started(DateTimeOffset now)
+    {
+        StartedAt = now;
+        FinishedAt = null;
+        Reason = null;
+    }
+
+    /// <summary>The run ended in <paramref name="final"/> (Succeeded, Failed, Cancelled), for <paramref name="reason"/>.</summary>
+    public void Stopped(JobState final, string? reason, DateTimeOffset now)
+    {
+        State = final;
+        Reason = reason;
+        FinishedAt = now;
+    }
+
+    /// <summary>The reason a job over its error budget fails, and where its error rows are.</summary>
+    public string ErrorBudgetReason(string jobId, string output) =>
+        $"{ImagesFailed} of {ImagesTotal} images failed ({FailedFraction:P1}), over the error budget of {Spec!.MaxFailedFraction:P1}; " +
+        $"see {output}/{jobId}/errors/";
+
     public bool AllShardsDone => PlanningComplete && ShardsDone == ShardCount;
 
     public bool IsShardDone(int shard) =>
