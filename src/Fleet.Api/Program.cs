@@ -21,6 +21,7 @@ builder.AddFleetResults();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<KnownJobs>();
 builder.Services.AddProblemDetails();
+builder.AddFleetUnreadableBodyProblems();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddFleetOpenApi();
 
