@@ -15,14 +15,13 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
     IntakePolicy? policy = null, ItemLimits? limits = null)
 {
     private readonly IntakePolicy _policy = policy ?? IntakePolicy.Unrestricted;
-    private readonly ItemLimits _limits = limits ?? ItemLimits.Default;
-
-    /// <summary>The limits every listing of this factory is held to (the planner holds a job's shards to them too).</summary>
-    public ItemLimits Limits => _limits;
     private readonly TarArchiveOpener _tars = new(account, http, resilience, policy);
 
+    /// <summary>The limits every listing of this factory is held to (the planner holds a job's shards to them too).</summary>
+    public ItemLimits Limits { get; } = limits ?? ItemLimits.Default;
+
     public async Task<IDatasetLister> CreateAsync(string dataset, CancellationToken cancellationToken) =>
-        new TarSampleLister(await CreateInnerAsync(dataset, cancellationToken).ConfigureAwait(false), _tars, _limits.MaxTarMembers);
+        new TarSampleLister(await CreateInnerAsync(dataset, cancellationToken).ConfigureAwait(false), _tars, Limits.MaxTarMembers);
 
     private async Task<IDatasetLister> CreateInnerAsync(string dataset, CancellationToken cancellationToken)
     {
@@ -33,7 +32,7 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
         if (SampleDatasetResolver.IsSample(dataset))
             return new LocalFolderLister(await samples.ResolveAsync(dataset, cancellationToken).ConfigureAwait(false));
         if (ManifestFileLister.TryLocate(dataset, out var manifest, out var format))
-            return new ManifestFileLister(manifest, format, account, http, resilience, _limits);
+            return new ManifestFileLister(manifest, format, account, http, resilience, Limits);
         if (Uri.TryCreate(dataset, UriKind.Absolute, out var uri) && uri.IsFile)
             return new LocalFolderLister(uri.LocalPath);
         if (BlobLocation.LooksLikeBlobUri(dataset))

@@ -23,8 +23,8 @@ public sealed class ParquetPartFormat : IResultPartFormat
     public string Extension => "parquet";
 
     // New fields for every part: Parquet.Net sets a field's path and definition levels when a schema takes it, so fields
-    // shared by parts encoded at once (one per shard, in parallel) raced, and a part could carry uri definition levels of
-    // 2 against a schema's 1 (DuckDB: "Payload value bigger than allowed. Corrupted file?").
+    // shared by every part's schema were changed by the parts before (or beside) it, and a part could carry uri
+    // definition levels of 2 against its schema's 1 (DuckDB: "Payload value bigger than allowed. Corrupted file?").
     private static Field[] FleetColumns() =>
     [
         new DataField<string>("uri"),
