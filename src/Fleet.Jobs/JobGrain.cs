@@ -65,6 +65,24 @@ public sealed class JobGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A deactivation that is not a crash (the silo scaling in, idle collection) writes what was answered since the
+    /// last timer write. Without it a report answered true but not yet written was forgotten: the next activation
+    /// waited out the lease, counted a lost worker and ran the shard again (the drill's scale-in scenario).
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _checkpoints.SettleAsync().WaitAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Another activation's record (an etag conflict) or storage down: the next activation re-opens what was not written.
+            logger.LogWarning("Job {JobId}: the last checkpoint before deactivating ({Reason}) failed: {Error}", JobId, reason.ReasonCode, SecretRedactor.Text(e.Message));
+        }
+    }
+
     // ---- What users ask (IJobGrain) ----
 
     public async Task<SubmitResult> Submit(JobSpec spec)
