@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 tools/ensure-node-tools.sh node_modules/puppeteer-core/package.json || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 
-# The dashboard browser test drives Debian's chromium. CI (root, with apt) installs it; elsewhere, without it, that test
-# is reported as skipped with the reason.
+# The browser tests (the dashboard, the results page) drive Debian's chromium. CI (root, with apt) installs it;
+# elsewhere, without it, those tests are reported as skipped with the reason.
 if [ "${CI:-}" = "true" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >/dev/null 2>&1 \
     || echo "chromium could not be installed: the browser tests (dashboard, results page) will be skipped"
