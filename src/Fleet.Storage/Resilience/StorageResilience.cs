@@ -21,11 +21,20 @@ public static class StorageResilience
     public const string PipelineName = "fleet-storage";
 
     /// <summary>The pipeline; <paramref name="meter"/> (Fleet's meter from IMeterFactory, in hosts) counts injected faults.</summary>
-    public static ResiliencePipeline Create(StorageResilienceOptions? options = null, Meter? meter = null)
+    public static ResiliencePipeline Create(StorageResilienceOptions? options = null, Meter? meter = null) =>
+        Configure(new ResiliencePipelineBuilder { Name = PipelineName }, options ?? new StorageResilienceOptions(), meter, foreignHost: null).Build();
+
+    /// <summary>
+    /// Adds the strategies to <paramref name="builder"/>. For a <paramref name="foreignHost"/> (not the fleet's account) a
+    /// failure that outlived the retries, or its open circuit, comes out as <see cref="ForeignHostUnavailableException"/>:
+    /// that host's item is bad, the fleet's storage is fine (<see cref="StoragePipelines"/>).
+    /// </summary>
+    internal static ResiliencePipelineBuilder Configure(ResiliencePipelineBuilder builder, StorageResilienceOptions options, Meter? meter, string? foreignHost)
     {
-        options ??= new StorageResilienceOptions();
         var injectedFaults = meter?.CreateCounter<long>("fleet.storage.faults.injected", "{fault}", "Storage faults injected by the chaos setting");
-        var builder = new ResiliencePipelineBuilder { Name = PipelineName }
+        if (foreignHost is not null)
+            builder.AddStrategy(_ => new ForeignHostFaultStrategy(foreignHost, options.MaxRetryAttempts + 1));
+        builder
             .AddRetry(new RetryStrategyOptions
             {
                 // An open circuit is retried too: a short blip closes it again within the retries.
@@ -55,7 +64,7 @@ public static class StorageResilience
                 return new RequestFailedException(503, "injected storage fault (chaos)");
             });
         }
-        return builder.Build();
+        return builder;
     }
 
     public static bool IsTransient(Exception exception) => exception switch
