@@ -59,6 +59,7 @@ var token = toLower(uniqueString(subscription().id, environmentName, location))
 var names = {
   workspace: 'log-${token}'
   identity: 'id-fleet-${token}'
+  apiIdentity: 'id-fleet-api-${token}'
   storage: 'st${token}'
   registry: 'cr${token}'
   vnet: 'vnet-${token}'
@@ -101,6 +102,17 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
+// The API's own identity: blob reads, the membership table, AcrPull and the API key's secret; never a blob write.
+module apiIdentity 'modules/identity.bicep' = {
+  scope: group
+  name: 'api-identity'
+  params: {
+    name: names.apiIdentity
+    location: location
+    tags: tags
+  }
+}
+
 module storage 'modules/storage.bicep' = {
   scope: group
   name: 'storage'
@@ -110,6 +122,8 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     identityName: names.identity
     identityPrincipalId: identity.outputs.principalId
+    apiIdentityName: names.apiIdentity
+    apiIdentityPrincipalId: apiIdentity.outputs.principalId
     userPrincipalId: principalId
     userPrincipalType: principalType
   }
@@ -122,8 +136,10 @@ module registry 'modules/registry.bicep' = {
     name: names.registry
     location: location
     tags: tags
-    identityName: names.identity
-    identityPrincipalId: identity.outputs.principalId
+    pullers: [
+      { name: names.identity, principalId: identity.outputs.principalId }
+      { name: names.apiIdentity, principalId: apiIdentity.outputs.principalId }
+    ]
   }
 }
 
@@ -136,8 +152,8 @@ module vault 'modules/keyvault.bicep' = {
     tags: tags
     apiKey: fleetApiKey
     writeApiKey: !keepDeployedKey
-    identityName: names.identity
-    identityPrincipalId: identity.outputs.principalId
+    identityName: names.apiIdentity
+    identityPrincipalId: apiIdentity.outputs.principalId
     userPrincipalId: principalId
     userPrincipalType: principalType
   }
@@ -246,8 +262,8 @@ module api 'app/api.bicep' = {
     apiImage: apiImage.outputs.image
     environmentId: apiEnvironment.outputs.id
     registryServer: registry.outputs.loginServer
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
+    identityId: apiIdentity.outputs.id
+    identityClientId: apiIdentity.outputs.clientId
     blobEndpoint: storage.outputs.blobEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     apiKeyUri: vault.outputs.apiKeyUri
@@ -263,6 +279,8 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = group.name
 output MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output MANAGED_IDENTITY_NAME string = identity.outputs.name
+output FLEET_API_IDENTITY_ID string = apiIdentity.outputs.id
+output FLEET_API_IDENTITY_CLIENT_ID string = apiIdentity.outputs.clientId
 output AZURE_LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.name
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name

@@ -10,7 +10,7 @@ tools/ensure-node-tools.sh node_modules/puppeteer-core/package.json || { echo "n
 # is reported as skipped with the reason.
 if [ "${CI:-}" = "true" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >/dev/null 2>&1 \
-    || echo "chromium could not be installed: the dashboard browser test will be skipped"
+    || echo "chromium could not be installed: the browser tests (dashboard, results page) will be skipped"
 fi
 
 # Tests read models and photos from the shared mirrors beside the repository unless told otherwise.

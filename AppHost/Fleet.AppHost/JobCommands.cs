@@ -8,12 +8,14 @@ namespace Fleet.AppHost;
 /// Dashboard buttons on the API resource: submit the sample job (sample:imagenet-100 into ./out), and cancel or resume a
 /// job. Cancel and resume take the job as an argument: the dashboard offers the jobs that state allows (listed from
 /// GET /jobs when the dialog opens, newest first) and accepts any other id typed in; `aspire` and tests pass it by name.
+/// *Open a job's results* links to the job's results page through a signed link (a browser cannot send the API key).
 /// </summary>
 public static class JobCommands
 {
     public const string Submit = "submit-sample";
     public const string Cancel = "cancel-job";
     public const string Resume = "resume-job";
+    public const string Results = "open-results";
     public const string JobArgument = "job";
 
     public static IResourceBuilder<ProjectResource> WithJobCommands(this IResourceBuilder<ProjectResource> api, string repoRoot, IResourceBuilder<ParameterResource> apiKey)
@@ -47,7 +49,29 @@ public static class JobCommands
             Description = "Re-opens the shards of a cancelled or failed job that are not committed yet",
             Arguments = [JobInput("A cancelled or failed job", state => state is "Cancelled" or "Failed")],
         });
+        api.WithCommand(Results, "Open a job's results", OpenResultsAsync, new CommandOptions
+        {
+            IconName = "Image",
+            Description = "A signed link to the job's results page: photos with labels and captions, error rows, filters",
+            Arguments = [JobInput("A job", _ => true)],
+        });
         return api;
+
+        async Task<ExecuteCommandResult> OpenResultsAsync(ExecuteCommandContext context)
+        {
+            var job = context.Arguments.GetString(JobArgument)?.Trim();
+            if (string.IsNullOrEmpty(job))
+                return CommandResults.Failure("name the job");
+            using var http = await ClientAsync(context.CancellationToken);
+            var response = await http.PostAsync($"/jobs/{Uri.EscapeDataString(job)}/page-link", content: null, context.CancellationToken);
+            if (!response.IsSuccessStatusCode)
+                return await ResultAsync(response, "", context.CancellationToken);
+            var link = (await response.Content.ReadFromJsonAsync<ResultsPageLink>(ApiJson, context.CancellationToken))!;
+            var url = new Uri(new Uri(endpoint.Url), link.Path);
+            // Shown at once as markdown: the link opens in a new tab, and it is valid for this one job only.
+            return CommandResults.Success($"results of {job}", $"[Open the results of {job}]({url})\n\nThe link works until {link.Expires.ToLocalTime():HH:mm} and opens only this job's results.",
+                CommandResultFormat.Markdown, displayImmediately: true);
+        }
 
         async Task<ExecuteCommandResult> PostAsync(ExecuteCommandContext context, string action, string done)
         {
@@ -83,6 +107,8 @@ public static class JobCommands
             },
         };
     }
+
+    private static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web);
 
     private static async Task<ExecuteCommandResult> ResultAsync(HttpResponseMessage response, string success, CancellationToken cancellationToken)
     {

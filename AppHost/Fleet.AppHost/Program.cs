@@ -28,8 +28,9 @@ var silo = builder.AddProject<Projects.Fleet_Silo>("silo")
 // The intake policy: jobs submitted through the API may name local paths under the repository (./out, datasets beside
 // it), the data mirror and the AppHost's own Fleet:Intake:LocalRoots (tests add their temp folder), nothing else here.
 string?[] roots = [repoRoot, Mirror("FLEET_DATA_MIRROR", repoRoot), .. builder.Configuration.GetSection("Fleet:Intake:LocalRoots").GetChildren().Select(c => c.Value)];
-foreach (var (root, i) in roots.Where(r => !string.IsNullOrEmpty(r)).Select((r, i) => (r!, i)))
-    silo.WithEnvironment($"Fleet__Intake__LocalRoots__{i}", Path.GetFullPath(root, repoRoot));
+var localRoots = roots.Where(r => !string.IsNullOrEmpty(r)).Select((r, i) => (Root: Path.GetFullPath(r!, repoRoot), Index: i)).ToList();
+foreach (var (root, i) in localRoots)
+    silo.WithEnvironment($"Fleet__Intake__LocalRoots__{i}", root);
 
 var api = builder.AddProject<Projects.Fleet_Api>("api")
     .WithEnvironment($"ConnectionStrings__{StorageConfiguration.AspireConnectionName}", storage)
@@ -38,6 +39,10 @@ var api = builder.AddProject<Projects.Fleet_Api>("api")
     .WithHttpHealthCheck("/health")
     .WaitFor(silo)
     .WithJobCommands(repoRoot, apiKey);
+// The results page reads a job's rows and photos under the same intake policy as the silos: a local ./out and local
+// photos need the same roots.
+foreach (var (root, i) in localRoots)
+    api.WithEnvironment($"Fleet__Intake__LocalRoots__{i}", root);
 
 builder.Build().Run();
 

@@ -20,10 +20,10 @@ param environmentId string
 @description('Registry login server the image comes from.')
 param registryServer string
 
-@description('Resource id of the managed identity the API runs as.')
+@description('Resource id of the API\'s own managed identity (main.bicep api-identity, never the silos\'): pulls the image, reads the key\'s secret, reads blobs and the membership table.')
 param identityId string
 
-@description('Client id of that identity (DefaultAzureCredential picks it).')
+@description('Client id of that identity (AZURE_CLIENT_ID: DefaultAzureCredential picks it).')
 param identityClientId string
 
 @description('Blob service endpoint of Fleet\'s storage account.')

@@ -1,4 +1,5 @@
-// The user-assigned managed identity every Fleet app runs as: it pulls images and reaches storage, with no keys.
+// A user-assigned managed identity a Fleet app runs as: it pulls images and reaches storage, with no keys. The silos
+// and the API each get one (main.bicep), so the API holds only the roles it needs.
 
 @description('Identity name.')
 param name string

@@ -21,10 +21,10 @@ param apiKey string
 @description('False keeps the secret the vault has (the key was made up on a machine that did not know the vault).')
 param writeApiKey bool = true
 
-@description('Name of the managed identity the apps run as (known before deployment, so it names the role assignments).')
+@description('Name of the managed identity the API runs as (known before deployment, so it names the role assignments).')
 param identityName string
 
-@description('Principal id of the managed identity the apps run as: reads the secret for the API app.')
+@description('Principal id of the managed identity the API runs as: reads the secret for the API app (the silos never read it).')
 param identityPrincipalId string
 
 @description('Principal id of whoever runs azd: reads the secret back at the next provision (secretOrRandomPassword) and for `fleet submit`; empty for none.')

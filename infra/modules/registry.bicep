@@ -1,4 +1,4 @@
-// The container registry azd pushes the silo and API images to; the apps pull with the managed identity (AcrPull).
+// The container registry azd pushes the silo and API images to; the apps pull with their managed identities (AcrPull).
 
 @description('Registry name (5-50 letters and digits).')
 @minLength(5)
@@ -11,11 +11,8 @@ param location string
 @description('Tags for every resource.')
 param tags object
 
-@description('Name of the managed identity the apps run as (known before deployment, so it names the role assignment).')
-param identityName string
-
-@description('Principal id of the managed identity the apps run as.')
-param identityPrincipalId string
+@description('The managed identities that pull images (the silos\' and the API\'s): name (known before deployment, so it names the role assignment) and principal id.')
+param pullers { name: string, principalId: string }[]
 
 var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
 
@@ -32,15 +29,17 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
   }
 }
 
-resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: registry
-  name: guid(registry.id, identityName, acrPull)
-  properties: {
-    principalId: identityPrincipalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
+resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for puller in pullers: {
+    scope: registry
+    name: guid(registry.id, puller.name, acrPull)
+    properties: {
+      principalId: puller.principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
+    }
   }
-}
+]
 
 output name string = registry.name
 output loginServer string = registry.properties.loginServer

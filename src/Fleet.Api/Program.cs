@@ -1,4 +1,5 @@
 using Fleet.Api.Jobs;
+using Fleet.Api.OpenApi;
 using Fleet.Api.Orleans;
 using Fleet.Api.Results;
 using Fleet.Api.Security;
@@ -8,7 +9,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddFleetEnvironmentVariables();
 builder.AddServiceDefaults();
 builder.AddFleetLogging();
-builder.AddFleetClient();
+// The build's OpenAPI generation starts this app with no fleet to reach (BuildTimeDocument).
+if (BuildTimeDocument.IsGenerating)
+    builder.AddBuildTimeStandIns();
+else
+    builder.AddFleetClient();
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag]);
 builder.AddFleetApiAuthentication();
 builder.AddFleetApiProtection();
@@ -16,8 +21,9 @@ builder.AddFleetResults();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<KnownJobs>();
 builder.Services.AddProblemDetails();
+builder.AddFleetUnreadableBodyProblems();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-builder.Services.AddOpenApi();
+builder.Services.AddFleetOpenApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -53,39 +53,44 @@ public sealed class JobRecord
 
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
-    /// <summary>
-    /// A lease on <paramref name="shard"/> ended without its worker (it expired, or died with an earlier activation): a
-    /// pending loss, counted at <paramref name="chargeAt"/> unless its holder calls again first.
-    /// </summary>
-    public void LeaseLost(int shard, Guid lease, string worker, DateTimeOffset chargeAt) =>
-        Leases.Lost(lease, shard, worker, Isolated.GetValueOrDefault(shard), chargeAt);
-
-    /// <summary>
-    /// Counts the lost leases whose holders stayed silent until <paramref name="now"/> as lost workers: a crash charged to
-    /// the image an isolated worker had in flight; otherwise an attempt, and at <see cref="JobRunOptions.IsolateAfter"/>
-    /// the shard becomes isolated. <paramref name="isDead"/>: workers the cluster has declared dead (no need to wait).
-    /// Returns what was counted.
-    /// </summary>
-    public IReadOnlyList<PendingLoss> CountSilentLosses(DateTimeOffset now, Func<string, bool> isDead, JobRunOptions options)
+    /// <summary>The manifest of <paramref name="shard"/> is written: the plan grows by it and resumes after it.</summary>
+    public void Planned(Planning.PlannedShard shard)
     {
-        var silent = Leases.TakeSilent(now, isDead).Where(loss => !IsShardDone(loss.Shard)).ToList();
-        foreach (var loss in silent)
-        {
-            if (loss.Isolated && Isolated.TryGetValue(loss.Shard, out var isolation))
-                isolation.Charge(loss.Item, options.PoisonAfter);
-            else if (AttemptFailed(loss.Shard) >= options.IsolateAfter)
-                Isolated.TryAdd(loss.Shard, new ShardIsolation());
-        }
-        return silent;
+        ShardCount++;
+        ImagesTotal += shard.Images;
+        PlanCheckpoint = shard.Checkpoint;
     }
 
-    /// <summary>Counts a failed attempt on <paramref name="shard"/>; returns the attempts so far.</summary>
-    public int AttemptFailed(int shard) => Attempts[shard] = Attempts.GetValueOrDefault(shard) + 1;
+    /// <summary>An admitted job: it plans first.</summary>
+    public void Admit(JobSpec spec, string? captionStyle, DateTimeOffset now, string? traceParent)
+    {
+        Spec = spec;
+        CaptionStyle = captionStyle;
+        CreatedAt = now;
+        TraceParent = traceParent;
+        State = JobState.Planning;
+    }
 
-    /// <summary>True when <paramref name="shard"/> has failed more often than a job tolerates (the reason says how).</summary>
-    public bool AttemptsExhausted(int shard, JobRunOptions options) =>
-        Attempts.GetValueOrDefault(shard) >= options.MaxShardAttempts
-        || (Isolated.TryGetValue(shard, out var isolation) && isolation.UnexplainedLosses >= options.MaxShardAttempts);
+    /// <summary>A run starts (a submit or a resume): it has not finished, and nothing stopped it yet.</summary>
+    public void Started(DateTimeOffset now)
+    {
+        StartedAt = now;
+        FinishedAt = null;
+        Reason = null;
+    }
+
+    /// <summary>The run ended in <paramref name="final"/> (Succeeded, Failed, Cancelled), for <paramref name="reason"/>.</summary>
+    public void Stopped(JobState final, string? reason, DateTimeOffset now)
+    {
+        State = final;
+        Reason = reason;
+        FinishedAt = now;
+    }
+
+    /// <summary>The reason a job over its error budget fails, and where its error rows are.</summary>
+    public string ErrorBudgetReason(string jobId, string output) =>
+        $"{ImagesFailed} of {ImagesTotal} images failed ({FailedFraction:P1}), over the error budget of {Spec!.MaxFailedFraction:P1}; " +
+        $"see {output}/{jobId}/errors/";
 
     public bool AllShardsDone => PlanningComplete && ShardsDone == ShardCount;
 

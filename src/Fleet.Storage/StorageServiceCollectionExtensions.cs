@@ -43,6 +43,8 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<ItemLimits>().BindConfiguration(ItemLimits.SectionName)
             .Validate(o => o.MaxItemBytes > 0, "Fleet:Limits:MaxItemBytes must be positive")
+            .Validate(o => o.MaxManifestLineLength > 0 && o.MaxManifestLines > 0 && o.MaxShardsPerJob > 0 && o.MaxTarMembers > 0,
+                "Fleet:Limits:MaxManifestLineLength, MaxManifestLines, MaxShardsPerJob and MaxTarMembers must be positive")
             .ValidateOnStart();
         services.AddSingleton(sp => IntakePolicy.For(
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value,

@@ -79,6 +79,37 @@ public sealed class JobsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains("must be", reason[0].GetString());
     }
 
+    [Theory]
+    [InlineData("\"topK\": 1e9", "topK", "must be between 1 and 100")]
+    [InlineData("\"caption\": {\"topK\": 1e9}", "caption.topK", "must be between 0 (no limit) and 1000")]
+    [InlineData("\"caption\": {\"maxNewTokens\": 1e9}", "caption.maxNewTokens", "must be between 1 and 64")]
+    [InlineData("\"shardSize\": 10000000000", "shardSize", "must be between 1 and 100000")]
+    [InlineData("\"topK\": 2.5", "topK", "must be between 1 and 100")]
+    [InlineData("\"topK\": \"many\"", "topK", "must be between 1 and 100")]
+    [InlineData("\"captions\": \"yes\"", "captions", "is not a value this field takes")]
+    public async Task A_number_that_is_no_int_is_400_naming_the_field_and_its_limit(string field, string name, string rule)
+    {
+        // 1e9 is no JSON int to the serializer: before, the body could not be read and the answer named nothing.
+        var body = $$"""{"dataset": {{JsonSerializer.Serialize(TestPaths.ImageNetSample)}}, "output": {{JsonSerializer.Serialize(TestPaths.NewTempFolder("out"))}}, {{field}}}""";
+
+        var response = await api.Client().PostAsync("/jobs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(name, out var reason), problem.ToString());
+        Assert.StartsWith(rule, reason[0].GetString());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_400_saying_so()
+    {
+        var response = await api.Client().PostAsync("/jobs", new StringContent("{\"dataset\": ", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("not valid JSON", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
     [Fact]
     public async Task A_dataset_that_does_not_exist_is_400_naming_the_dataset()
     {

@@ -81,7 +81,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             var silos = resources.Where(r => r.Key.StartsWith("silo-", StringComparison.Ordinal)).ToList();
             Assert.Equal(2, silos.Count);
             Assert.All(silos, s => Assert.Equal("Running", s.Value));
-            Assert.Equal(["Submit the sample job", "Cancel a job", "Resume a job"], report.GetProperty("apiCommands").EnumerateArray().Select(c => c.GetString()));
+            Assert.Equal(["Submit the sample job", "Cancel a job", "Resume a job", "Open a job's results"], report.GetProperty("apiCommands").EnumerateArray().Select(c => c.GetString()));
             var fleetInstruments = report.GetProperty("meters").GetProperty("Fleet").EnumerateArray().Select(i => i.GetString()).ToList();
             Assert.Contains("fleet.images.labeled", fleetInstruments);
             Assert.Contains("fleet.shards.committed", fleetInstruments);
@@ -103,6 +103,16 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             Assert.False(unknown.Success);
             Assert.Contains("404", unknown.Message);
 
+            // The results command links to the job's page by a signed link that a browser (no key) can open.
+            var resultsCommand = await commands.ExecuteCommandAsync("api", JobCommands.Results, JobArgument(JobId), cts.Token);
+            Assert.True(resultsCommand.Success, resultsCommand.Message);
+            var pageUrl = System.Text.RegularExpressions.Regex.Match(resultsCommand.Data!.Value, @"\((http[^)\s]+/jobs/dashboard-job/page\?link=[^)\s]+)\)").Groups[1].Value;
+            using (var keyless = new HttpClient())
+            {
+                var resultsPage = await keyless.GetAsync(pageUrl, cts.Token);
+                Assert.True(resultsPage.IsSuccessStatusCode, $"{pageUrl}: {resultsPage.StatusCode}");
+            }
+
             var resumed = await commands.ExecuteCommandAsync("api", JobCommands.Resume, JobArgument(JobId), cts.Token);
             Assert.True(resumed.Success, resumed.Message);
             var shardsAtCancel = atCancel.GetProperty("shardsDone").GetInt32();
@@ -122,37 +132,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var screenshots = Environment.GetEnvironmentVariable("FLEET_DASHBOARD_SCREENSHOTS") is { Length: > 0 } folder
             ? Path.GetFullPath(folder)
             : TestPaths.NewTempFolder("dashboard-screenshots");
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = TestPaths.RepoRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList =
-            {
-                Path.Combine("tests", "Fleet.AppHost.Tests", "dashboard", "check-dashboard.mjs"),
-                "--url", dashboard, "--token", token, "--out", screenshots, "--silos", "2", "--timeout", "60000",
-                "--chromium", ChromiumFactAttribute.ChromiumPath,
-            },
-        };
-        var clock = Stopwatch.StartNew();
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = node.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await node.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            throw;
-        }
-        var text = await stdout;
-        output.WriteLine($"check-dashboard.mjs exited {node.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s; screenshots in {screenshots}");
-        output.WriteLine(text);
-        output.WriteLine(await stderr);
-        Assert.False(string.IsNullOrWhiteSpace(text), "check-dashboard.mjs printed nothing: is puppeteer-core installed (npm ci)?");
-        return JsonDocument.Parse(text.Trim().Split('\n')[^1]).RootElement.Clone();
+        output.WriteLine($"screenshots in {screenshots}");
+        return await NodeScript.RunAsync(Path.Combine("tests", "Fleet.AppHost.Tests", "dashboard", "check-dashboard.mjs"),
+            ["--url", dashboard, "--token", token, "--out", screenshots, "--silos", "2", "--timeout", "60000", "--chromium", ChromiumFactAttribute.ChromiumPath],
+            output, cancellationToken);
     }
 
     private static async Task<(string State, int ShardsDone)> WaitForAsync(HttpClient api, Func<(string State, int ShardsDone), bool> done, CancellationToken cancellationToken)

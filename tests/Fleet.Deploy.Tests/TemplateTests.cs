@@ -171,8 +171,8 @@ public sealed class TemplateTests(CompiledTemplate compiled) : IClassFixture<Com
 
         var assignments = compiled.OfType("Microsoft.Authorization/roleAssignments");
         Assert.NotEmpty(assignments);
-        // Every assignment is scoped to the storage account, the registry or the vault, never the group or subscription.
-        Assert.All(assignments, a => Assert.Matches(@"^\[resourceId\('Microsoft\.(Storage/storageAccounts|ContainerRegistry/registries|KeyVault/vaults)', parameters\('name'\)\)\]$", (string?)a["scope"] ?? ""));
+        // Every assignment is scoped to the storage account (or one of its tables), the registry or the vault, never the group or subscription.
+        Assert.All(assignments, a => Assert.Matches(@"^\[resourceId\('Microsoft\.(Storage/storageAccounts|Storage/storageAccounts/tableServices/tables|ContainerRegistry/registries|KeyVault/vaults)', parameters\('name'\)(, 'default', variables\('\w+'\))?\)\]$", (string?)a["scope"] ?? ""));
         // The role ids sit in the modules' variables; the templates that assign roles hold them.
         var all = string.Join('\n', compiled.OfType("Microsoft.Resources/deployments").Select(d => d["properties"]!["template"]!.ToJsonString())
             .Where(t => t.Contains("Microsoft.Authorization/roleAssignments", StringComparison.Ordinal)));

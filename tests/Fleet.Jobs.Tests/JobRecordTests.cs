@@ -48,4 +48,22 @@ public sealed class JobRecordTests
         Assert.Equal(("https://acct.blob.core.windows.net/in/photos/", "https://acct.blob.core.windows.net/out"), (spec.Dataset, spec.Output));
         Assert.Contains("sig=", record.Spec.Dataset);
     }
+
+    [Fact]
+    public void A_run_that_starts_again_forgets_how_the_last_one_ended_and_the_plan_grows_by_each_planned_shard()
+    {
+        var record = new JobRecord();
+        var now = DateTimeOffset.UnixEpoch;
+        record.Admit(new JobSpec { Dataset = "d", Output = "o", ShardSize = 2 }, captionStyle: null, now, traceParent: null);
+        record.Planned(new Fleet.Jobs.Planning.PlannedShard(0, 2, "after-1"));
+        record.Planned(new Fleet.Jobs.Planning.PlannedShard(1, 1, "after-2"));
+        record.Stopped(JobState.Cancelled, "cancelled by request", now.AddMinutes(1));
+        Assert.False(record.IsActive);
+
+        record.Started(now.AddMinutes(2));
+
+        Assert.Equal((2, 3L, "after-2"), (record.ShardCount, record.ImagesTotal, record.PlanCheckpoint));
+        Assert.Equal((null, (DateTimeOffset?)null, now.AddMinutes(2)), (record.Reason, record.FinishedAt, record.StartedAt!.Value));
+        Assert.Equal((JobState.Cancelled, now), (record.State, record.CreatedAt!.Value));
+    }
 }

@@ -17,12 +17,12 @@ public static class JobEndpoints
         // Reads too: a job's status names its dataset and output. Every route sees only the caller's own jobs (an
         // admin's: everyone's); another owner's job is answered like one that does not exist (404, not 403).
         var jobs = app.MapGroup("/jobs").WithTags("Jobs").RequireAuthorization(ApiAuthentication.ReadPolicy);
-        jobs.MapPost("/", SubmitAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("SubmitJob");
+        jobs.MapPost("/", SubmitAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("SubmitJob").ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapGet("/", ListAsync).WithName("ListJobs");
-        jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
-        jobs.MapGet("/{id}/events", EventsAsync).RequireRateLimiting(PrincipalRateLimits.EventStreamsPolicy).WithName("WatchJob");
-        jobs.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("ResumeJob");
-        jobs.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("CancelJob");
+        jobs.MapGet("/{id}", GetAsync).WithName("GetJob").ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapGet("/{id}/events", EventsAsync).RequireRateLimiting(PrincipalRateLimits.EventStreamsPolicy).WithName("WatchJob").ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("ResumeJob").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(ApiAuthentication.SubmitPolicy).WithName("CancelJob").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -18,13 +18,18 @@ public static class ResultsEndpoints
 {
     public static IEndpointRouteBuilder MapJobResults(this IEndpointRouteBuilder app)
     {
+        // ProblemHttpResult names no status: the OpenAPI document (docs/openapi) learns the 404s and the rest from these.
         var results = app.MapGroup("/jobs/{id}").WithTags("Results").RequireAuthorization(ApiAuthentication.ResultsPolicy);
-        results.MapGet("/rows", RowsAsync).WithName("ListJobRows");
-        results.MapGet("/thumbnail", ThumbnailAsync).WithName("GetRowThumbnail");
-        results.MapGet("/page/status", PageStatusAsync).WithName("GetResultsPageStatus");
+        results.MapGet("/rows", RowsAsync).WithName("ListJobRows")
+            .WithSummary("One page of the job's rows, data parts before error parts; pass the page's next as cursor until it is null")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        results.MapGet("/thumbnail", ThumbnailAsync).WithName("GetRowThumbnail")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        results.MapGet("/page/status", PageStatusAsync).WithName("GetResultsPageStatus").ProducesProblem(StatusCodes.Status404NotFound);
         results.MapGet("/page", Page).ExcludeFromDescription();
         results.MapGet("/page.js", (HttpContext context) => ResultsPage.Script(context)).ExcludeFromDescription();
-        app.MapPost("/jobs/{id}/page-link", LinkAsync).WithTags("Results").RequireAuthorization(ApiAuthentication.ReadPolicy).WithName("CreateResultsPageLink");
+        app.MapPost("/jobs/{id}/page-link", LinkAsync).WithTags("Results").RequireAuthorization(ApiAuthentication.ReadPolicy).WithName("CreateResultsPageLink")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -40,6 +40,30 @@ public sealed class FleetApiClient(HttpClient http, string? apiKey)
         return await response.Content.ReadFromJsonAsync<JobStatus[]>(Json, cancellationToken) ?? [];
     }
 
+    /// <summary>One page of a job's rows (GET /jobs/{id}/rows), filtered on the API: the job's output is read there, never here.</summary>
+    public async Task<JobRowsPage> RowsAsync(string jobId, string? label, float? minScore, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var query = new List<string> { $"limit={limit}" };
+        if (label is not null)
+            query.Add($"label={Uri.EscapeDataString(label)}");
+        if (minScore is { } score)
+            query.Add($"minScore={score.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        if (cursor is not null)
+            query.Add($"cursor={Uri.EscapeDataString(cursor)}");
+        using var response = await SendRawAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(jobId)}/rows?{string.Join('&', query)}", null, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<JobRowsPage>(Json, cancellationToken)
+            ?? throw new FleetApiException("the API answered the rows request with an empty body", ExitCodes.Environment);
+    }
+
+    /// <summary>A signed link to the job's results page (POST /jobs/{id}/page-link), made absolute on this API.</summary>
+    public async Task<(Uri Link, DateTimeOffset Expires)> PageLinkAsync(string jobId, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(HttpMethod.Post, $"/jobs/{Uri.EscapeDataString(jobId)}/page-link", null, cancellationToken);
+        var link = await response.Content.ReadFromJsonAsync<ResultsPageLink>(Json, cancellationToken)
+            ?? throw new FleetApiException("the API answered the page-link request with an empty body", ExitCodes.Environment);
+        return (new Uri(http.BaseAddress!, link.Path), link.Expires);
+    }
+
     private async Task<JobStatus> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var response = await SendRawAsync(method, path, content, cancellationToken);

@@ -84,8 +84,18 @@ public sealed class JobAdmission(ModelCatalog catalog, DatasetListerFactory list
     /// <summary>What writes <paramref name="spec"/>'s captions here (<see cref="Admission.CaptionStyle"/>), recorded when it is admitted.</summary>
     public string? CaptionStyleOf(JobSpec spec) => CaptionStyle.Of(spec, catalog);
 
-    /// <summary>Why resuming <paramref name="job"/> here would mix caption styles in its rows; null when it would not.</summary>
-    public string? ResumeProblem(JobRecord job) => CaptionStyle.ResumeProblem(job, catalog);
+    /// <summary>Why <paramref name="job"/> cannot be resumed (field -> reason); null when it can.</summary>
+    public IReadOnlyDictionary<string, string>? ResumeRefusal(string jobId, JobRecord job)
+    {
+        if (job.Spec is null)
+            return new Dictionary<string, string> { ["jobId"] = $"job '{jobId}' does not exist" };
+        if (job.IsActive)
+            return new Dictionary<string, string> { ["state"] = $"job '{jobId}' is already {job.State.ToString().ToLowerInvariant()}" };
+        if (job.State == JobState.Succeeded)
+            return new Dictionary<string, string> { ["state"] = $"job '{jobId}' already succeeded; nothing to resume" };
+        // Mixing caption styles in one job's rows.
+        return CaptionStyle.ResumeProblem(job, catalog) is { } mixed ? new Dictionary<string, string> { ["captioner"] = mixed } : null;
+    }
 
     private void CheckModel(Dictionary<string, string> problems, string field, string name, string kind)
     {

@@ -1,17 +1,38 @@
 using Fleet.Models;
 using Fleet.Storage.Results;
 using Fleet.Storage.Security;
+using Fleet.Storage.Shards;
+using Microsoft.Extensions.Logging;
 
 namespace Fleet.Jobs.Finish;
 
 /// <summary>
-/// Writes {output}/{jobId}/_SUCCESS.json once every shard is committed: counts, parts, model fingerprints, timings; but
-/// only when the output really holds one data part per shard (<see cref="MissingParts"/>).
+/// Finishes a job whose shards are all committed: writes {output}/{jobId}/_SUCCESS.json (counts, parts, model
+/// fingerprints, timings), but only when the output really holds one data part per shard (<see cref="MissingParts"/>),
+/// then deletes the shard manifests.
 /// </summary>
-public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
+public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manifests, JobClock clock, ILogger<JobFinisher> logger)
 {
+    public async Task<FinishOutcome> FinishAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await WriteSuccessAsync(jobId, job, results, cancellationToken) is { Count: > 0 } missing)
+                return new FinishOutcome.Reopen(missing);
+        }
+        catch (Exception e)
+        {
+            logger.LogError("Job {JobId} could not write its success marker: {Error}: {Message}", jobId, e.GetType().Name, SecretRedactor.Text(e.Message));
+            return FinishOutcome.Failed.By(e);
+        }
+        // Before the state says Succeeded: every shard is committed, so nothing reads them again even if the job grain
+        // dies here and finishes once more on re-activation.
+        await DeleteManifestsAsync(jobId);
+        return new FinishOutcome.Succeeded();
+    }
+
     /// <returns>The shards whose part is missing; empty when _SUCCESS.json was written.</returns>
-    public async Task<IReadOnlyList<int>> WriteSuccessAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<int>> WriteSuccessAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
     {
         var spec = job.Spec!;
         var parts = new List<string>();
@@ -42,5 +63,18 @@ public sealed class JobFinisher(ModelCatalog catalog, JobClock clock)
         };
         await results.WriteSuccessAsync(jobId, manifest.ToJson(), cancellationToken);
         return [];
+    }
+
+    /// <summary>The manifests may hold the dataset's SAS URIs; only a finished job never reads them again (a resume does).</summary>
+    private async Task DeleteManifestsAsync(string jobId)
+    {
+        try
+        {
+            await manifests.DeleteJobAsync(jobId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Job {JobId} succeeded but its shard manifests could not be deleted: {Message}", jobId, SecretRedactor.Text(e.Message));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Fleet.Contracts;
 using Fleet.Storage.Datasets;
+using Fleet.Storage.Limits;
 using Fleet.Storage.Shards;
 
 namespace Fleet.Jobs.Planning;
@@ -29,6 +30,13 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
 
         await foreach (var item in lister.ListAsync(resumeAfter, cancellationToken))
         {
+            if (batch.Count == 0 && next >= listers.Limits.MaxShardsPerJob)
+            {
+                // The shards planned so far are handed over (a resume after raising the limit carries on from them).
+                while (writes.Count > 0)
+                    yield return await PublishOldestAsync(writes);
+                throw TooManyShards(spec);
+            }
             batch.Add(new ShardItem(item.Uri, item.Columns, item.Range));
             checkpoint = item.Checkpoint;
             if (batch.Count < spec.ShardSize)
@@ -58,6 +66,10 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
             return (planned, written);
         }
     }
+
+    /// <summary>A job plans at most <see cref="ItemLimits.MaxShardsPerJob"/> shards: each is a manifest blob and a place in the job grain's state.</summary>
+    private DatasetLimitException TooManyShards(JobSpec spec) => new(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"the dataset needs more than {listers.Limits.MaxShardsPerJob:N0} shards of {spec.ShardSize} images ({ItemLimits.Setting(nameof(ItemLimits.MaxShardsPerJob))}); use a larger shardSize or split the dataset"));
 
     private static async Task<PlannedShard> PublishOldestAsync(Queue<(PlannedShard Shard, Task Written)> writes)
     {

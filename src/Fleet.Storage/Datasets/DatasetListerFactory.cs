@@ -1,3 +1,4 @@
+using Fleet.Storage.Limits;
 using Fleet.Storage.Samples;
 using Fleet.Storage.Security;
 using Polly;
@@ -11,13 +12,16 @@ namespace Fleet.Storage.Datasets;
 /// may name it (<see cref="IntakePolicyException"/>); without a policy everything is allowed (a user's own tools).
 /// </summary>
 public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetResolver samples, ResiliencePipeline resilience, HttpClient http,
-    IntakePolicy? policy = null, Limits.ItemLimits? limits = null)
+    IntakePolicy? policy = null, ItemLimits? limits = null)
 {
     private readonly IntakePolicy _policy = policy ?? IntakePolicy.Unrestricted;
     private readonly TarArchiveOpener _tars = new(account, http, resilience, policy);
 
+    /// <summary>The limits every listing of this factory is held to (the planner holds a job's shards to them too).</summary>
+    public ItemLimits Limits { get; } = limits ?? ItemLimits.Default;
+
     public async Task<IDatasetLister> CreateAsync(string dataset, CancellationToken cancellationToken) =>
-        new TarSampleLister(await CreateInnerAsync(dataset, cancellationToken).ConfigureAwait(false), _tars, (limits ?? Limits.ItemLimits.Default).MaxTarMembers);
+        new TarSampleLister(await CreateInnerAsync(dataset, cancellationToken).ConfigureAwait(false), _tars, Limits.MaxTarMembers);
 
     private async Task<IDatasetLister> CreateInnerAsync(string dataset, CancellationToken cancellationToken)
     {
@@ -28,7 +32,7 @@ public sealed class DatasetListerFactory(StorageAccount? account, SampleDatasetR
         if (SampleDatasetResolver.IsSample(dataset))
             return new LocalFolderLister(await samples.ResolveAsync(dataset, cancellationToken).ConfigureAwait(false));
         if (ManifestFileLister.TryLocate(dataset, out var manifest, out var format))
-            return new ManifestFileLister(manifest, format, account, http, resilience);
+            return new ManifestFileLister(manifest, format, account, http, resilience, Limits);
         if (Uri.TryCreate(dataset, UriKind.Absolute, out var uri) && uri.IsFile)
             return new LocalFolderLister(uri.LocalPath);
         if (BlobLocation.LooksLikeBlobUri(dataset))

@@ -118,11 +118,12 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
     {
         if (DatasetItem.IsInvalidUri(itemUri))
             return SecretRedactor.Text(itemUri);
-        var question = itemUri.IndexOf('?', StringComparison.Ordinal);
+        var uri = SecretRedactor.WithoutUserInfo(itemUri);
+        var question = uri.IndexOf('?', StringComparison.Ordinal);
         if (question < 0)
-            return SecretRedactor.WithoutUserInfo(itemUri);
-        var hash = itemUri.IndexOf('#', question);
-        return SecretRedactor.WithoutUserInfo(hash < 0 ? itemUri[..question] : string.Concat(itemUri.AsSpan(0, question), itemUri.AsSpan(hash)));
+            return uri;
+        var hash = uri.IndexOf('#', question);
+        return hash < 0 ? uri[..question] : string.Concat(uri.AsSpan(0, question), uri.AsSpan(hash));
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.Text;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using CsvHelper;
+using Fleet.Storage.Limits;
 using Fleet.Storage.Security;
 using Polly;
 
@@ -16,13 +17,13 @@ namespace Fleet.Storage.Datasets;
 /// 1-based line where its entry starts; resuming re-reads the manifest and skips lines up to it. Nothing is filtered by
 /// extension, and an entry that names no usable URI becomes an "invalid:" item rather than disappearing.
 /// </summary>
-public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, StorageAccount? account, HttpClient http, ResiliencePipeline resilience)
+public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, StorageAccount? account, HttpClient http, ResiliencePipeline resilience,
+    ItemLimits? limits = null)
     : IDatasetLister
 {
     private const string UriColumn = "uri";
 
-    /// <summary>Guards against an unclosed quote making the rest of a large manifest one record.</summary>
-    private const int MaxCsvRecordBytes = 1 << 20;
+    private readonly ItemLimits _limits = limits ?? ItemLimits.Default;
 
     public Uri Manifest { get; } = manifest;
 
@@ -110,13 +111,15 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
         }
     }
 
-    private async IAsyncEnumerable<DatasetItem> ReadLinesAsync(Stream stream, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<DatasetItem> ReadLinesAsync(Stream source, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        using var stream = new StreamReader(source, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        var reader = new BoundedLineReader(stream, _limits.MaxManifestLineLength, $"manifest '{Display}'");
         long line = 0;
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
         {
             line++;
+            CheckLineCount(line);
             if (line <= skip || string.IsNullOrWhiteSpace(text))
                 continue;
             if (Format == ManifestFormat.Text)
@@ -143,6 +146,7 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
             while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var line = csv.LineNumber;
+                CheckLineCount(line);
                 var bad = malformed.Remove(line, out var reason);
                 if (line <= skip)
                     continue;
@@ -168,13 +172,25 @@ public sealed class ManifestFileLister(Uri manifest, ManifestFormat format, Stor
         return columns;
     }
 
-    private static CsvReaderOptions CsvOptions(Action<CsvMalformedRecord>? onMalformed) => new()
+    /// <summary>Past <see cref="ItemLimits.MaxManifestLines"/> the manifest is not one a job may list: planning stops, naming the setting.</summary>
+    private void CheckLineCount(long line)
+    {
+        if (line > _limits.MaxManifestLines)
+        {
+            throw new DatasetLimitException(string.Create(CultureInfo.InvariantCulture,
+                $"manifest '{Display}' has more than {_limits.MaxManifestLines:N0} lines ({ItemLimits.Setting(nameof(ItemLimits.MaxManifestLines))}); split it into several jobs"));
+        }
+    }
+
+    // A CSV record over the line limit (an unclosed quote making the rest of a large manifest one record) is an error
+    // row: the reader resynchronises at the next line by itself.
+    private CsvReaderOptions CsvOptions(Action<CsvMalformedRecord>? onMalformed) => new()
     {
         Separator = ',',
         HasHeader = true,
         TrackLineNumbers = true,
         SkipEmptyLines = true,
-        MaxRecordSize = MaxCsvRecordBytes,
+        MaxRecordSize = _limits.MaxManifestLineLength,
         OnMalformedRecord = onMalformed,
     };
 

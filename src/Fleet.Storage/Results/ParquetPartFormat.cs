@@ -22,7 +22,10 @@ public sealed class ParquetPartFormat : IResultPartFormat
 
     public string Extension => "parquet";
 
-    private static readonly Field[] FleetColumns =
+    // New fields for every part: Parquet.Net sets a field's path and definition levels when a schema takes it, so fields
+    // shared by every part's schema were changed by the parts before (or beside) it, and a part could carry uri
+    // definition levels of 2 against its schema's 1 (DuckDB: "Payload value bigger than allowed. Corrupted file?").
+    private static Field[] FleetColumns() =>
     [
         new DataField<string>("uri"),
         new DataField<string>("label"),
@@ -38,6 +41,8 @@ public sealed class ParquetPartFormat : IResultPartFormat
         new DataField<string>("captioner"),
         new DataField<string>("provider"),
     ];
+
+    private static readonly HashSet<string> FleetColumnNames = FleetColumns().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
 
     private static readonly Dictionary<string, string> Metadata = new()
     {
@@ -57,7 +62,7 @@ public sealed class ParquetPartFormat : IResultPartFormat
                     inputColumns.Add(name);
             }
         }
-        var schema = new ParquetSchema([.. FleetColumns, .. inputColumns.Select(name => new DataField<string>(name))]);
+        var schema = new ParquetSchema([.. FleetColumns(), .. inputColumns.Select(name => new DataField<string>(name))]);
         var records = new List<IDictionary<string, object?>>(rows.Count);
         foreach (var row in rows)
             records.Add(ToRecord(row, inputColumns));
@@ -70,15 +75,14 @@ public sealed class ParquetPartFormat : IResultPartFormat
     {
         using var stream = new MemoryStream(part, writable: false);
         var result = await ParquetSerializer.DeserializeUntypedAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var fleetNames = FleetColumns.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        var inputColumns = result.Schema.Fields.Select(f => f.Name).Where(n => !fleetNames.Contains(n)).ToArray();
+        var inputColumns = result.Schema.Fields.Select(f => f.Name).Where(n => !FleetColumnNames.Contains(n)).ToArray();
         return [.. result.Data.Select(record => FromRecord(record, inputColumns))];
     }
 
     private static Dictionary<string, object?> ToRecord(ResultRow row, IReadOnlyList<string> inputColumns)
     {
         var top = row.Top;
-        var record = new Dictionary<string, object?>(FleetColumns.Length + inputColumns.Count, StringComparer.Ordinal)
+        var record = new Dictionary<string, object?>(FleetColumnNames.Count + inputColumns.Count, StringComparer.Ordinal)
         {
             ["uri"] = row.Uri,
             ["label"] = top?.Label,

@@ -14,7 +14,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import puppeteer from 'puppeteer-core';
+import { launchChromium, recordFailure } from '../../Fleet.Testing/browser/chromium.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,13 +45,7 @@ let browser;
 let page;
 let step = 'launch chromium';
 try {
-  browser = await puppeteer.launch({
-    executablePath: args.chromium,
-    headless: true,
-    // Root in a container: no sandbox; no GPU on these machines.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-    defaultViewport: { width: 1440, height: 810 },
-  });
+  browser = await launchChromium(args.chromium, { width: 1440, height: 810 });
   page = await browser.newPage();
   page.setDefaultTimeout(timeout);
   await page.evaluateOnNewDocument(pageHelpers);
@@ -105,12 +99,7 @@ try {
   await page.screenshot({ path: (report.screenshots.metrics = join(args.out, 'metrics.png')) });
   step = 'done';
 } catch (e) {
-  report.error = `${step}: ${e.message.split('\n')[0]}`;
-  if (page) {
-    report.screenshots.failure = join(args.out, 'failure.png');
-    await page.screenshot({ path: report.screenshots.failure }).catch(() => {});
-    report.pageText = (await page.evaluate(() => document.body?.innerText ?? '').catch(() => '')).slice(0, 2000);
-  }
+  await recordFailure(report, step, e, page, args.out);
 } finally {
   await browser?.close().catch(() => {});
 }

@@ -58,7 +58,8 @@ internal sealed class JobCluster : IAsyncDisposable
     /// <param name="workers">True: each silo's shard worker pulls work (real clock for the jobs); false: the test is the worker (fake clock).</param>
     /// <param name="silos">Silos in the cluster.</param>
     /// <param name="writeLeasesBehind">Fleet:Jobs:WriteLeasesBehind (off, the default, everywhere but the tests of it).</param>
-    public static async Task<JobCluster> StartAsync(bool workers, int silos = 1, bool writeLeasesBehind = false)
+    /// <param name="settings">More configuration for the silos (e.g. Fleet:Limits:*), over the defaults here.</param>
+    public static async Task<JobCluster> StartAsync(bool workers, int silos = 1, bool writeLeasesBehind = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var manifests = new InMemoryShardManifestStore();
@@ -99,6 +100,8 @@ internal sealed class JobCluster : IAsyncDisposable
                 ["Fleet:Intake:AllowLoopback"] = "true",
                 ["Fleet:Worker:StorageOutageMaxWait"] = "00:00:02",
             });
+            if (settings is not null)
+                host.Configuration.AddInMemoryCollection(settings);
             if (!workers)
                 host.Services.AddSingleton(new JobClock(clock));
             // No account is reached: datasets and outputs are local folders, manifests in memory.

@@ -1,8 +1,11 @@
-namespace Fleet.AppHost.Tests;
+using Xunit;
+
+namespace Fleet.Testing;
 
 /// <summary>
 /// A test that drives Debian's chromium (CHROMIUM_PATH, default /usr/bin/chromium): reported as skipped, with the
 /// reason, where chromium is not installed (`apt-get install chromium`; tools/test.sh installs it under CI).
+/// The dashboard and the results-page tests share it.
 /// </summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
@@ -11,6 +14,6 @@ public sealed class ChromiumFactAttribute : FactAttribute
     public ChromiumFactAttribute()
     {
         if (!File.Exists(ChromiumPath))
-            Skip = $"{ChromiumPath} is not installed (apt-get install chromium): the dashboard browser test needs it";
+            Skip = $"{ChromiumPath} is not installed (apt-get install chromium): the browser tests need it";
     }
 }

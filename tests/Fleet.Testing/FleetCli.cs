@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Fleet.Testing;
 
-namespace Fleet.EndToEnd.Tests;
+namespace Fleet.Testing;
 
 /// <summary>Runs the built `fleet` CLI as a user would: a separate process, its exit code, stdout and stderr.</summary>
 public static class FleetCli
