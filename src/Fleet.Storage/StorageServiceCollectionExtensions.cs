@@ -30,7 +30,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<SampleDatasetOptions>().BindConfiguration(SampleDatasetOptions.SectionName);
         // One pipeline per endpoint: the fleet account's (also the plain ResiliencePipeline every internal store takes) and
-        // one per foreign host, so a stranger's dead host never opens the fleet's breaker (StoragePipelines).
+        // one for each call to a foreign host, so a stranger's dead host never opens the fleet's breaker (StoragePipelines).
         services.AddSingleton(sp => new StoragePipelines(
             sp.GetRequiredService<IOptions<StorageResilienceOptions>>().Value,
             sp.GetRequiredService<StorageAccount>().Blobs.Uri,

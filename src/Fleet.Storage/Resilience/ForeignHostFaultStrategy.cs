@@ -1,12 +1,11 @@
 using Polly;
-using Polly.CircuitBreaker;
 
 namespace Fleet.Storage.Resilience;
 
 /// <summary>
-/// The outermost strategy of a foreign host's pipeline: a transient failure that is still a failure after the retries (or
-/// the host's open circuit) is the host's fault, so it leaves as <see cref="ForeignHostUnavailableException"/>, which no
-/// caller mistakes for the fleet's storage being down.
+/// The outermost strategy of a foreign host's pipeline: a transient failure that is still a failure after the retries is
+/// the host's fault, so it leaves as <see cref="ForeignHostUnavailableException"/>, which no caller mistakes for the
+/// fleet's storage being down.
 /// </summary>
 internal sealed class ForeignHostFaultStrategy(string host, int attempts) : ResilienceStrategy
 {
@@ -16,8 +15,6 @@ internal sealed class ForeignHostFaultStrategy(string host, int attempts) : Resi
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         return outcome.Exception switch
         {
-            BrokenCircuitException open => Outcome.FromException<TResult>(
-                new ForeignHostUnavailableException(host, $"{host} is unavailable (its circuit is open after repeated failures)", open)),
             { } e when StorageResilience.IsTransient(e) => Outcome.FromException<TResult>(
                 new ForeignHostUnavailableException(host, $"{host} is unavailable after {attempts} attempts: {e.Message}", e)),
             _ => outcome,

@@ -1,21 +1,20 @@
 using System.Diagnostics.Metrics;
 using Polly;
-using Polly.Registry;
 
 namespace Fleet.Storage.Resilience;
 
 /// <summary>
-/// One resilience pipeline (retry, circuit breaker, timeout) per storage endpoint, from Polly's registry: the fleet's own
-/// account (where the silo keeps its state and shard manifests) and each other host a job names, so a stranger's dead
-/// host opens only its own breaker, never the fleet account's, and never slows another tenant's reads.
+/// The resilience pipeline for each storage endpoint: the fleet's own account (where the silo keeps its state and shard
+/// manifests: retry, circuit breaker, timeout) and each other host a job names (retry and timeout, no breaker: see
+/// <see cref="StorageResilience.Build"/>), so a stranger's dead host never opens the fleet account's breaker and never
+/// slows another tenant's reads.
 /// Only the fleet account's final failures are an outage (<see cref="StorageUnavailableException.IsOutage"/>: the shard goes
 /// back, no attempt counted). Any other host's come out as <see cref="ForeignHostUnavailableException"/>, the item's fault.
 /// </summary>
-public sealed class StoragePipelines : IDisposable
+public sealed class StoragePipelines
 {
-    private readonly ResiliencePipelineRegistry<string> _registry = new();
     private readonly StorageResilienceOptions _options;
-    private readonly Meter? _meter;
+    private readonly Counter<long>? _injectedFaults;
     private readonly Uri? _fleetAccount;
 
     /// <param name="options">Retries, timeouts and breaker settings, the same shape for every endpoint.</param>
@@ -24,21 +23,21 @@ public sealed class StoragePipelines : IDisposable
     public StoragePipelines(StorageResilienceOptions? options = null, Uri? fleetAccount = null, Meter? meter = null)
     {
         _options = options ?? new StorageResilienceOptions();
-        _meter = meter;
+        _injectedFaults = StorageResilience.InjectedFaults(meter);
         _fleetAccount = fleetAccount;
-        Fleet = StorageResilience.Create(_options, _meter);
+        Fleet = StorageResilience.Build(_options, _injectedFaults, foreignHost: null);
     }
 
     /// <summary>The fleet account's pipeline: its breaker is the one that says "storage is down".</summary>
     public ResiliencePipeline Fleet { get; }
 
     /// <summary>
-    /// The pipeline for a call to <paramref name="uri"/>: the fleet account's (and a local file's: the silo's own disk), or its
-    /// host's own.
+    /// The pipeline for a call to <paramref name="uri"/>: the fleet account's (and a local file's: the silo's own disk), or one
+    /// that names its host. A foreign host's pipeline keeps no state (no breaker), so it is built for the call rather than
+    /// kept: a manifest naming a million hosts leaves nothing behind.
     /// </summary>
     public ResiliencePipeline For(Uri uri) =>
-        uri.IsFile || IsFleetAccount(uri) ? Fleet : _registry.GetOrAddPipeline(HostOf(uri), (builder, context) =>
-            StorageResilience.Configure(builder, _options, _meter, foreignHost: context.PipelineKey));
+        uri.IsFile || IsFleetAccount(uri) ? Fleet : StorageResilience.Build(_options, _injectedFaults, foreignHost: HostOf(uri));
 
     /// <summary>True for a blob URI of the fleet's own account.</summary>
     public bool IsFleetAccount(Uri uri)
@@ -63,6 +62,4 @@ public sealed class StoragePipelines : IDisposable
 
     /// <summary>The endpoint a foreign call goes to, as error rows name it: scheme, host and port; no path, query or user info.</summary>
     public static string HostOf(Uri uri) => $"{uri.Scheme}://{uri.Authority}";
-
-    public void Dispose() => _registry.Dispose();
 }
