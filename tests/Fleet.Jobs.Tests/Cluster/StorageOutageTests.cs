@@ -33,9 +33,9 @@ public sealed class StorageOutageTests
     [Fact]
     public async Task Images_read_while_their_server_answers_503_briefly_are_retried_and_labeled_and_a_404_is_still_an_error_row()
     {
-        // The cluster first: the outage starts only when the server does, just before the job.
         await using var cluster = await JobCluster.StartAsync(workers: true, silos: 1);
-        // Shorter than the retries (5, from 200 ms, exponential): a foreign host down for longer makes error rows (ForeignHostEndToEndTests).
+        // From the first read on, shorter than the retries (5, from 200 ms, exponential): a foreign host down for longer makes
+        // error rows (ForeignHostEndToEndTests).
         using var server = new OutageServer(outage: TimeSpan.FromSeconds(2));
         var manifest = Path.Combine(TestDatasets.NewFolder("manifest"), "images.txt");
         File.WriteAllLines(manifest, Enumerable.Range(0, 12).Select(i => $"{server.Prefix}img-{i:D2}.jpg").Append($"{server.Prefix}gone.jpg"));
@@ -54,11 +54,15 @@ public sealed class StorageOutageTests
         Assert.Contains("404", error);
     }
 
-    /// <summary>An http server on loopback that answers 503 to everything for its first seconds, then serves any img-*.jpg (404 otherwise).</summary>
+    /// <summary>
+    /// An http server on loopback that answers 503 to everything for some seconds from its first request (however long the
+    /// job took to plan on a loaded machine), then serves any img-*.jpg (404 otherwise).
+    /// </summary>
     private sealed class OutageServer : IDisposable
     {
         private readonly HttpListener _listener = new();
-        private readonly DateTimeOffset _upAt;
+        private readonly TimeSpan _outage;
+        private DateTimeOffset? _upAt;
         private int _refused;
 
         public OutageServer(TimeSpan outage)
@@ -70,7 +74,7 @@ public sealed class StorageOutageTests
             Prefix = $"http://127.0.0.1:{port}/";
             _listener.Prefixes.Add(Prefix);
             _listener.Start();
-            _upAt = DateTimeOffset.UtcNow + outage;
+            _outage = outage;
             _ = ServeAsync();
         }
 
@@ -92,6 +96,8 @@ public sealed class StorageOutageTests
                     return;
                 }
                 using var response = context.Response;
+                // One request at a time (this loop), so the first one starts the outage without a race.
+                _upAt ??= DateTimeOffset.UtcNow + _outage;
                 if (DateTimeOffset.UtcNow < _upAt)
                 {
                     Interlocked.Increment(ref _refused);
