@@ -29,9 +29,13 @@ public static class StorageServiceCollectionExtensions
                 $"{StorageResilienceOptions.SectionName} needs MaxRetryAttempts >= 0, AttemptTimeout > 0 and 0 <= ChaosFaultRate <= 1.")
             .ValidateOnStart();
         services.AddOptions<SampleDatasetOptions>().BindConfiguration(SampleDatasetOptions.SectionName);
-        services.AddSingleton(sp => StorageResilience.Create(
+        // One pipeline per endpoint: the fleet account's (also the plain ResiliencePipeline every internal store takes) and
+        // one for each call to a foreign host, so a stranger's dead host never opens the fleet's breaker (StoragePipelines).
+        services.AddSingleton(sp => new StoragePipelines(
             sp.GetRequiredService<IOptions<StorageResilienceOptions>>().Value,
+            sp.GetRequiredService<StorageAccount>().Blobs.Uri,
             sp.GetRequiredService<IMeterFactory>().Create(FleetTelemetry.MeterName)));
+        services.AddSingleton(sp => sp.GetRequiredService<StoragePipelines>().Fleet);
         services.AddSingleton(SampleDatasetCatalog.LoadDefault());
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SampleDatasetOptions>>().Value);
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName)
@@ -68,11 +72,13 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<ResiliencePipeline>(),
             DatasetHttpClient(sp),
             sp.GetRequiredService<IntakePolicy>(),
-            sp.GetRequiredService<IOptions<ItemLimits>>().Value));
+            sp.GetRequiredService<IOptions<ItemLimits>>().Value,
+            sp.GetRequiredService<StoragePipelines>()));
         services.AddSingleton(sp => new ResultStoreFactory(
             sp.GetRequiredService<StorageAccount>(),
             sp.GetRequiredService<ResiliencePipeline>(),
-            sp.GetRequiredService<IntakePolicy>()));
+            sp.GetRequiredService<IntakePolicy>(),
+            sp.GetRequiredService<StoragePipelines>()));
         services.AddSingleton<IShardManifestStore>(sp => new ShardManifestStore(
             sp.GetRequiredService<StorageAccount>().Blobs.GetBlobContainerClient(ShardManifestStore.DefaultContainer),
             sp.GetRequiredService<ResiliencePipeline>()));

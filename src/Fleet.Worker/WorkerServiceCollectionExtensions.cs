@@ -33,6 +33,7 @@ public static class WorkerServiceCollectionExtensions
         else
             services.AddSingleton<IImageLabeler, ModelImageLabeler>();
         services.AddSingleton<ClassifierChoice>();
+        services.AddSingleton<ForeignHostBudget>();
         services.AddSingleton<ShardProcessor>();
         services.AddHostedService<ShardWorker>();
         return services;

@@ -2,7 +2,6 @@ using Fleet.Storage.Datasets;
 using Fleet.Storage.Limits;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Security;
-using Fleet.Storage.Tests.Security;
 using Fleet.Testing;
 
 namespace Fleet.Storage.Tests;

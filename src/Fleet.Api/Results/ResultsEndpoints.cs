@@ -3,6 +3,7 @@ using Fleet.Api.Jobs;
 using Fleet.Api.Security;
 using Fleet.Contracts;
 using Fleet.Storage.Datasets;
+using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 using Fleet.Storage.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -77,7 +78,8 @@ public static class ResultsEndpoints
             context.Response.Headers.CacheControl = "private, max-age=3600";
             return TypedResults.File(jpeg, "image/jpeg");
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or IntakePolicyException or HttpRequestException or InvalidDatasetItemException or Azure.RequestFailedException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDataException or IntakePolicyException or HttpRequestException or InvalidDatasetItemException or Azure.RequestFailedException
+            or UnauthorizedAccessException or ForeignHostUnavailableException)
         {
             return TypedResults.Problem($"no thumbnail: {SecretRedactor.Text(e.Message)}", statusCode: StatusCodes.Status422UnprocessableEntity, title: "The photo cannot be shown");
         }

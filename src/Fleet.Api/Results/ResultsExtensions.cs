@@ -33,13 +33,21 @@ public static class ResultsExtensions
         var account = storage.Problem is null ? StorageAccount.Create(storage) : null;
         services.AddSingleton(sp => IntakePolicy.For(
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value, account, sp.GetRequiredService<IOptions<SampleDatasetOptions>>().Value));
-        services.AddKeyedSingleton(ResultsKey, (_, _) => StorageResilience.Create());
-        services.AddSingleton(sp => new ResultStoreFactory(account, sp.GetRequiredKeyedService<Polly.ResiliencePipeline>(ResultsKey), sp.GetRequiredService<IntakePolicy>()));
+        // A pipeline per endpoint, as in the silos (StoragePipelines): a thumbnail's foreign host that is down is a 422 for
+        // that photo, never an open breaker for the fleet account that every other row and photo is read through.
+        services.AddOptions<StorageResilienceOptions>().BindConfiguration(StorageResilienceOptions.SectionName);
+        services.AddKeyedSingleton(ResultsKey, (sp, _) => new StoragePipelines(sp.GetRequiredService<IOptions<StorageResilienceOptions>>().Value, account?.Blobs.Uri));
+        services.AddSingleton(sp =>
+        {
+            var pipelines = sp.GetRequiredKeyedService<StoragePipelines>(ResultsKey);
+            return new ResultStoreFactory(account, pipelines.Fleet, sp.GetRequiredService<IntakePolicy>(), pipelines);
+        });
         services.AddSingleton(sp =>
         {
             var policy = sp.GetRequiredService<IntakePolicy>();
-            return new ItemReader(account, sp.GetRequiredKeyedService<Polly.ResiliencePipeline>(ResultsKey), new HttpClient(policy.CreateHandler()), policy,
-                sp.GetRequiredService<IOptions<ItemLimits>>().Value);
+            var pipelines = sp.GetRequiredKeyedService<StoragePipelines>(ResultsKey);
+            return new ItemReader(account, pipelines.Fleet, new HttpClient(policy.CreateHandler()), policy,
+                sp.GetRequiredService<IOptions<ItemLimits>>().Value, pipelines);
         });
         var maxPixels = builder.Configuration.GetValue("Fleet:Limits:MaxPixels", 50_000_000L);
         services.AddSingleton(sp => new Thumbnailer(sp.GetRequiredService<IOptions<ResultsOptions>>().Value.ThumbnailSize, maxPixels));

@@ -15,7 +15,10 @@ public static class ApiAuthentication
     /// <summary>A job's results page, rows and thumbnails: what reading allows, or a signed results link (a browser).</summary>
     public const string ResultsPolicy = "jobs.results";
 
-    /// <summary>The default scheme: forwards to the bearer scheme for a bearer token, else to the API key scheme.</summary>
+    /// <summary>
+    /// The default scheme: forwards to the bearer scheme for a bearer token, to the API key scheme for a key, to the results
+    /// link scheme for a request that carries only a signed link (query or cookie), else to the API key scheme (no result).
+    /// </summary>
     private const string CredentialScheme = "FleetCredential";
 
     public static IHostApplicationBuilder AddFleetApiAuthentication(this IHostApplicationBuilder builder)
@@ -33,13 +36,12 @@ public static class ApiAuthentication
         var entra = builder.Configuration.GetSection(EntraIdOptions.SectionName).Get<EntraIdOptions>() ?? new EntraIdOptions();
         string[] schemes = entra.Enabled ? [ApiKeyAuthenticationHandler.SchemeName, JwtBearerDefaults.AuthenticationScheme] : [ApiKeyAuthenticationHandler.SchemeName];
 
-        // The default scheme (what UseAuthentication signs in before the rate limiter) picks by credential, so a
-        // bearer token's principal, not only a key's, has its own rate-limit buckets.
+        // The default scheme (what UseAuthentication signs in before the rate limiter) picks by credential, so a bearer
+        // token's principal and a results link's (a browser on the results page: its owner), not only a key's, spend their
+        // own rate-limit buckets rather than the caller's address's. It only names the caller for the limiter: every route's
+        // policy authenticates again with its own schemes, so a link still opens nothing but its job's results routes.
         var authentication = builder.Services.AddAuthentication(CredentialScheme)
-            .AddPolicyScheme(CredentialScheme, null, o => o.ForwardDefaultSelector = context =>
-                entra.Enabled && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? JwtBearerDefaults.AuthenticationScheme
-                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddPolicyScheme(CredentialScheme, null, o => o.ForwardDefaultSelector = context => CredentialOf(context.Request, entra.Enabled))
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, ResultsLinkAuthenticationHandler>(ResultsLinkAuthenticationHandler.SchemeName, null);
         builder.Services.AddSingleton<ResultsLinks>();
@@ -50,5 +52,14 @@ public static class ApiAuthentication
             .AddPolicy(SubmitPolicy, policy => policy.AddAuthenticationSchemes(schemes).RequireAuthenticatedUser().RequireRole(FleetRoles.CanSubmit))
             .AddPolicy(ResultsPolicy, policy => policy.AddAuthenticationSchemes([.. schemes, ResultsLinkAuthenticationHandler.SchemeName]).RequireAuthenticatedUser().RequireRole(FleetRoles.CanRead));
         return builder;
+    }
+
+    private static string CredentialOf(HttpRequest request, bool entraEnabled)
+    {
+        if (entraEnabled && request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return JwtBearerDefaults.AuthenticationScheme;
+        var linkOnly = request.Headers[ApiKeyOptions.HeaderName].Count == 0
+            && (request.Cookies.ContainsKey(ResultsLinkAuthenticationHandler.CookieName) || request.Query.ContainsKey(ResultsLinkAuthenticationHandler.QueryName));
+        return linkOnly ? ResultsLinkAuthenticationHandler.SchemeName : ApiKeyAuthenticationHandler.SchemeName;
     }
 }

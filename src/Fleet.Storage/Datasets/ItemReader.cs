@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Fleet.Storage.Limits;
+using Fleet.Storage.Resilience;
 using Fleet.Storage.Security;
 using Polly;
 
@@ -15,8 +16,12 @@ namespace Fleet.Storage.Datasets;
 /// Every item passes the intake policy first (<see cref="IntakePolicyException"/>) and is read only up to
 /// <see cref="ItemLimits.MaxItemBytes"/> (<see cref="ItemTooLargeException"/>, checked against the declared length before
 /// anything is allocated, and again while streaming). Without a policy everything is allowed (a user's own tools).
+/// With <paramref name="hosts"/> (in silos) each host is read through its own pipeline, so a foreign host's failure that
+/// outlives the retries is <see cref="ForeignHostUnavailableException"/> (an error row), not an outage; without, every
+/// read goes through <paramref name="resilience"/>.
 /// </summary>
-public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resilience, HttpClient http, IntakePolicy? policy = null, ItemLimits? limits = null)
+public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resilience, HttpClient http, IntakePolicy? policy = null, ItemLimits? limits = null,
+    StoragePipelines? hosts = null)
 {
     private readonly IntakePolicy _policy = policy ?? IntakePolicy.Unrestricted;
     private readonly long _maxBytes = Math.Min((limits ?? ItemLimits.Default).MaxItemBytes, Array.MaxLength);
@@ -75,17 +80,18 @@ public sealed class ItemReader(StorageAccount? account, ResiliencePipeline resil
             return new ItemBytes([], 0, Pooled: false);
         if (range is { } r)
             CheckLength(r.Length, itemUri);
+        var pipeline = hosts?.For(uri) ?? resilience;
         if (AccountBlobs.TryGet(account, uri, out var blob))
         {
             var options = new BlobDownloadOptions { Range = range is { } part ? new HttpRange(part.Offset, part.Length) : default };
-            return await resilience.ExecuteAsync(async ct =>
+            return await pipeline.ExecuteAsync(async ct =>
             {
                 var download = (await blob.DownloadStreamingAsync(options, ct).ConfigureAwait(false)).Value;
                 await using var content = download.Content;
                 return await ReadStreamAsync(content, download.Details.ContentLength, itemUri, pool, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
-        return await resilience.ExecuteAsync(async ct =>
+        return await pipeline.ExecuteAsync(async ct =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             if (range is { } part)

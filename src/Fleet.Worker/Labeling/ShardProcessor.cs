@@ -26,6 +26,7 @@ public sealed class ShardProcessor(
     IImageLabeler labeler,
     ClassifierChoice classifierChoice,
     IGrainFactory grains,
+    ForeignHostBudget foreignHosts,
     FleetMetrics metrics,
     ILogger<ShardProcessor> logger)
 {
@@ -72,7 +73,7 @@ public sealed class ShardProcessor(
                 }
                 if (!await beforeIsolatedItem(i))
                     throw new ShardSupersededException("the isolated lease was lost");
-                await ProcessAsync(spec, shard, [i], cancellationToken);
+                await ProcessAsync(lease.JobId, spec, shard, [i], cancellationToken);
             }
             // Nothing is in flight while the shard is staged and committed: a crash now is not the last image's fault.
             if (!await beforeIsolatedItem(ShardLease.PastLastImage))
@@ -80,7 +81,7 @@ public sealed class ShardProcessor(
         }
         else
         {
-            await ProcessAsync(spec, shard, Enumerable.Range(0, uris.Count).ToArray(), cancellationToken);
+            await ProcessAsync(lease.JobId, spec, shard, Enumerable.Range(0, uris.Count).ToArray(), cancellationToken);
         }
 
         var done = WithInputColumns(shard.Rows, items);
@@ -96,7 +97,7 @@ public sealed class ShardProcessor(
     }
 
     /// <summary>Downloads and labels the images at <paramref name="indices"/>, overlapping the two through a bounded channel.</summary>
-    private async Task ProcessAsync(JobSpec spec, ShardRows shard, IReadOnlyList<int> indices, CancellationToken cancellationToken)
+    private async Task ProcessAsync(string jobId, JobSpec spec, ShardRows shard, IReadOnlyList<int> indices, CancellationToken cancellationToken)
     {
         var downloaded = Channel.CreateBounded<EncodedImage>(new BoundedChannelOptions(labeler.BatchSize * 2)
         {
@@ -105,7 +106,7 @@ public sealed class ShardProcessor(
         });
         // If either stage fails the other must stop too, or a full channel would block the downloads forever.
         using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var download = DownloadAsync(shard.Uris, shard.Ranges, indices, ItemScope(spec), downloaded.Writer, shard.Buffers, shard.Errors, shard.Models, shard.Shard, stages.Token);
+        var download = DownloadAsync(jobId, shard.Uris, shard.Ranges, indices, ItemScope(spec), downloaded.Writer, shard.Buffers, shard.Errors, shard.Models, shard.Shard, stages.Token);
         var label = LabelAsync(spec, shard.Uris, downloaded.Reader, shard.Buffers, shard.Rows, shard.Errors, shard.Models, shard.Shard, stages.Token);
         _ = label.ContinueWith(_ => stages.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await Task.WhenAll(download, label);
@@ -135,7 +136,7 @@ public sealed class ShardProcessor(
     private static PrincipalScope? ItemScope(JobSpec spec) =>
         ManifestFileLister.TryLocate(spec.Dataset, out _, out _) ? PrincipalScope.Of(spec.Scope?.Datasets, null, spec.Scope?.Source) : null;
 
-    private async Task DownloadAsync(IReadOnlyList<string> uris, IReadOnlyList<ItemRange?> ranges, IReadOnlyList<int> indices, PrincipalScope? scope, ChannelWriter<EncodedImage> output, byte[]?[] buffers, ResultRow?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
+    private async Task DownloadAsync(string jobId, IReadOnlyList<string> uris, IReadOnlyList<ItemRange?> ranges, IReadOnlyList<int> indices, PrincipalScope? scope, ChannelWriter<EncodedImage> output, byte[]?[] buffers, ResultRow?[] errors, ResultModels models, int shard, CancellationToken cancellationToken)
     {
         try
         {
@@ -144,10 +145,25 @@ public sealed class ShardProcessor(
                 async (i, ct) =>
                 {
                     ItemBytes item;
+                    var host = foreignHosts.HostOf(uris[i]);
+                    if (host is not null && foreignHosts.Spent(jobId, host) is { } spent)
+                    {
+                        errors[i] = ErrorRow(uris[i], $"{ItemErrorKinds.Read}: {SecretRedactor.Text(spent)}", models, shard);
+                        return;
+                    }
                     try
                     {
                         scope?.CheckItem(uris[i]);
                         item = await reader.ReadAsync(uris[i], ranges[i], ImageBuffers, ct);
+                        if (host is not null)
+                            foreignHosts.Succeeded(jobId, host);
+                    }
+                    catch (ForeignHostUnavailableException e)
+                    {
+                        // Another host is down, not the fleet's storage: this item is an error row, and the host's budget shrinks.
+                        foreignHosts.Failed(jobId, e);
+                        errors[i] = ErrorRow(uris[i], ItemErrorKinds.Describe(e), models, shard);
+                        return;
                     }
                     catch (Exception e) when (StorageUnavailableException.IsOutage(e))
                     {

@@ -3,6 +3,7 @@ using System.Net;
 using Fleet.Storage.Datasets;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Security;
+using Fleet.Testing;
 
 namespace Fleet.Storage.Tests.Security;
 

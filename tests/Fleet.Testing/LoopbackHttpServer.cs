@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Fleet.Storage.Tests.Security;
+namespace Fleet.Testing;
 
 /// <summary>A tiny HTTP server on 127.0.0.1 (a free port) that answers every request with the given callback; counts requests.</summary>
-internal sealed class LoopbackHttpServer : IDisposable
+public sealed class LoopbackHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
@@ -12,10 +12,7 @@ internal sealed class LoopbackHttpServer : IDisposable
 
     public LoopbackHttpServer(Action<HttpListenerContext> respond)
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        Port = RefusedPort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(async () =>
@@ -39,6 +36,16 @@ internal sealed class LoopbackHttpServer : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>A loopback port nothing listens on: bound to find a free one, then closed, so a connect is refused.</summary>
+    public static int RefusedPort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
 
     public int Requests => Volatile.Read(ref _requests);
 
