@@ -28,10 +28,8 @@ public sealed class CheckpointChain(Func<Task> write, ILogger logger)
         return next.Task;
     }
 
-    public Task FlushAsync() => Dirty ? WriteAsync() : Task.CompletedTask;
-
     /// <summary>Completes when every change made so far is written: a write for what is dirty, else the one in flight.</summary>
-    public Task SettledAsync() => Dirty ? WriteAsync() : _last;
+    public Task DrainAsync() => Dirty ? WriteAsync() : _last;
 
     private async Task WriteAfterAsync(Task previous, QueuedWrite self)
     {

@@ -48,7 +48,7 @@ public sealed class JobCheckpoints(Func<Task> write, TimeProvider time, Action<D
     public Task FlushAsync() => Dirty ? WriteAndWaitAsync() : Task.CompletedTask;
 
     /// <summary>Writes what is not yet written, including a write-behind still in flight: the activation is ending.</summary>
-    public Task SettleAsync() => Chain.SettledAsync();
+    public Task DrainAsync() => Chain.DrainAsync();
 
     private async Task WriteBehindAsync()
     {

@@ -72,9 +72,12 @@ public sealed class JobGrain(
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Every change marks the record through the checkpointer, so an activation that never made one has nothing to write.
+        if (_checkpointer is not { } checkpoints)
+            return;
         try
         {
-            await _checkpoints.SettleAsync().WaitAsync(cancellationToken);
+            await checkpoints.DrainAsync().WaitAsync(cancellationToken);
         }
         catch (Exception e)
         {
