@@ -8,7 +8,7 @@ namespace Fleet.Jobs.Registry;
 /// <summary>
 /// The cluster's list of jobs that want workers, persisted so that workers of a restarted cluster find them, and
 /// published as one marker per job (<see cref="IPendingWorkMarkers"/>) for the autoscaler that starts GPU silos from
-/// zero. A marker write that fails is logged and put right at the registry's next activation (SyncAsync). It also keeps
+/// zero, in the background and in order (<see cref="PendingWorkPublisher"/>). It also keeps
 /// each owner's recent jobs (<see cref="JobIndex"/>, <see cref="JobRegistryOptions.MaxJobsPerOwner"/>): the jobs the API
 /// can address, paged by registration order.
 /// </summary>
@@ -18,15 +18,24 @@ public sealed class JobRegistryGrain(
     IOptions<JobRegistryOptions> options,
     ILogger<JobRegistryGrain> logger) : Grain, IJobRegistryGrain
 {
+    /// <summary>How long a deactivating registry waits for its marker changes still in flight.</summary>
+    private static readonly TimeSpan PublishPatience = TimeSpan.FromSeconds(5);
+
     private JobIndex _index = null!;
+
+    private PendingWorkPublisher _markers = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _markers = new PendingWorkPublisher(markers, logger);
         _index = new JobIndex(state.State, options.Value.MaxJobsPerOwner);
         if (_index.Changed)
             await state.WriteStateAsync(cancellationToken);
-        await PublishAsync("sync", () => markers.SyncAsync(state.State.Active, cancellationToken));
+        _markers.Sync(state.State.Active);
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _markers.StopAsync(PublishPatience);
 
     public async Task Activate(string jobId)
     {
@@ -35,7 +44,7 @@ public sealed class JobRegistryGrain(
         if (added)
             await state.WriteStateAsync();
         // Every time, not only when added: cheap, and a marker lost to an earlier fault comes back with the job's next activation.
-        await PublishAsync(jobId, () => markers.MarkAsync(jobId, CancellationToken.None));
+        _markers.Mark(jobId);
     }
 
     public async Task Deactivate(string jobId)
@@ -43,7 +52,7 @@ public sealed class JobRegistryGrain(
         // An ended job may be forgotten now if its owner is over the cap (active jobs are kept beyond it).
         if (state.State.Active.Remove(jobId) | (JobIds.Split(jobId) is { } parts && _index.Trim(parts.Owner)))
             await state.WriteStateAsync();
-        await PublishAsync(jobId, () => markers.ClearAsync(jobId, CancellationToken.None));
+        _markers.Clear(jobId);
     }
 
     public Task<IReadOnlyList<string>> GetActiveJobs() =>
@@ -52,17 +61,4 @@ public sealed class JobRegistryGrain(
     public Task<JobKeyPage> GetJobs(string? owner, long? before, int max) => Task.FromResult(_index.Page(owner, before, max));
 
     public Task<bool> Knows(string jobKey) => Task.FromResult(_index.Knows(jobKey));
-
-    /// <summary>The markers only scale the fleet: their storage being down must not stop a job from starting or ending.</summary>
-    private async Task PublishAsync(string what, Func<Task> publish)
-    {
-        try
-        {
-            await publish();
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("Pending-work marker ({What}) not updated: {Error}", what, e.Message);
-        }
-    }
 }

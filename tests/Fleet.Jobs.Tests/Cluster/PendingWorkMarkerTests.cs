@@ -24,7 +24,7 @@ public sealed class PendingWorkMarkerTests : IAsyncLifetime
 
         Assert.Contains("marked", _cluster.Markers.EverMarked);
         Assert.Equal(JobState.Succeeded, done.State);
-        Assert.True(await EventuallyAsync(() => !_cluster.Markers.Jobs.Contains("marked")), "the finished job is still marked: GPU silos would never scale in");
+        Assert.True(await Eventually.TrueAsync(() => !_cluster.Markers.Jobs.Contains("marked")), "the finished job is still marked: GPU silos would never scale in");
     }
 
     [Fact]
@@ -32,23 +32,10 @@ public sealed class PendingWorkMarkerTests : IAsyncLifetime
     {
         var spec = new JobSpec { Dataset = TestDatasets.Folder(400), Output = TestDatasets.NewFolder("out"), ShardSize = 4 };
         Assert.True((await _cluster.Job("cancelled").Submit(spec)).Accepted);
-        Assert.True(await EventuallyAsync(() => _cluster.Markers.Jobs.Contains("cancelled")));
+        Assert.True(await Eventually.TrueAsync(() => _cluster.Markers.Jobs.Contains("cancelled")));
 
         await _cluster.Job("cancelled").Cancel();
 
-        Assert.True(await EventuallyAsync(() => !_cluster.Markers.Jobs.Contains("cancelled")));
-    }
-
-    /// <summary>The registry is told one-way: its marker follows within moments.</summary>
-    private static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                return false;
-            await Task.Delay(10);
-        }
-        return true;
+        Assert.True(await Eventually.TrueAsync(() => !_cluster.Markers.Jobs.Contains("cancelled")));
     }
 }
