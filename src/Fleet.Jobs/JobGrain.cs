@@ -139,7 +139,7 @@ public sealed class JobGrain(
     {
         if (!Job.IsActive || _finishing || await CountLostLeasesAsync() || Scheduler.Lease(workerId) is not { } grant)
             return null;
-        // Persisted before the worker has it, so that a worker lost with this grain is counted by its next activation.
+        // Only a lease whose loss must be counted waits for its write (ShardScheduler.MustPersistFirst); the rest are written behind.
         if (grant.WaitForWrite)
         {
             try

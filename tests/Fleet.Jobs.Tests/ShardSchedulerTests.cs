@@ -85,9 +85,31 @@ public sealed class ShardSchedulerTests
     [InlineData(false, "10.0.0.2:11111@1", true)]
     [InlineData(false, Local, true)]
     [InlineData(true, "10.0.0.2:11111@1", false)]
-    [InlineData(true, Local, true)]
-    public void Only_a_lease_for_a_worker_elsewhere_may_be_written_behind_and_only_when_asked(bool writeLeasesBehind, string worker, bool waits) =>
+    [InlineData(true, Local, false)]
+    public void With_leases_written_behind_a_lease_on_a_shard_in_no_trouble_never_waits_for_its_write(bool writeLeasesBehind, string worker, bool waits) =>
         Assert.Equal(waits, Scheduler(writeLeasesBehind).Lease(worker)!.WaitForWrite);
+
+    [Theory]
+    [InlineData(Local, true)]
+    [InlineData("10.0.0.2:11111@1", false)]
+    public void A_local_worker_taking_a_shard_with_failed_attempts_waits_for_the_write_one_elsewhere_does_not(string worker, bool waits)
+    {
+        _job.Attempts[0] = 1;
+        var scheduler = Scheduler(writeLeasesBehind: true);
+
+        Assert.True(scheduler.MustPersistFirst(Local, 0));
+        Assert.False(scheduler.MustPersistFirst(Local, 1));
+        Assert.Equal(waits, scheduler.Lease(worker)!.WaitForWrite);
+    }
+
+    [Fact]
+    public void A_local_worker_taking_an_isolated_shard_waits_for_the_write()
+    {
+        _job.Isolated[1] = new ShardIsolation();
+        var scheduler = Scheduler(writeLeasesBehind: true);
+
+        Assert.Equal([false, true, false], Enumerable.Range(0, 3).Select(_ => scheduler.Lease(Local)!.WaitForWrite));
+    }
 
     [Fact]
     public void An_expired_lease_holds_its_shard_back_until_its_verdict_and_an_answer_clears_it()

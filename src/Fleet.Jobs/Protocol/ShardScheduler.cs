@@ -64,12 +64,19 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
         if (lease is null)
             return null;
         job.Leases.Granted(lease.Id, lease.Shard, worker);
-        // Only a worker on this grain's own silo can die in the same crash, unseen: its lease is always persisted
-        // before it has it. With WriteLeasesBehind a lease elsewhere is written behind: if the grain dies first, its
-        // next activation does not know the lease and refuses the worker's calls (no row lost or doubled).
-        var waitForWrite = !options.WriteLeasesBehind || worker == localWorker;
+        var waitForWrite = !options.WriteLeasesBehind || MustPersistFirst(worker, lease.Shard);
         return new LeaseGrant(lease, job.Isolated.GetValueOrDefault(lease.Shard), waitForWrite);
     }
+
+    /// <summary>
+    /// True when a lease must be written before its worker has it. A lease that is written behind and lost with this
+    /// grain is unknown to the next activation, which refuses its holder's calls and runs the shard again (no row
+    /// lost or doubled). What such a loss can forget is the evidence: a worker on this grain's own silo dies in the
+    /// same crash, unseen, so that crash is not counted. For a shard in trouble (failed attempts, isolated) the count
+    /// is what finds the image that stops workers, so those leases wait; every other lease goes out at once.
+    /// </summary>
+    public bool MustPersistFirst(string worker, int shard) =>
+        worker == localWorker && (job.Attempts.ContainsKey(shard) || job.Isolated.ContainsKey(shard));
 
     /// <summary>The lease was never handed out (its checkpoint failed): it must not expire as a lost worker later.</summary>
     public void Withdraw(LeaseToken lease) => End(lease);
