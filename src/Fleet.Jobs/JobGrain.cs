@@ -3,12 +3,15 @@ using Fleet.Contracts;
 using Fleet.Jobs.Admission;
 using Fleet.Jobs.Finish;
 using Fleet.Jobs.Planning;
+using Fleet.Jobs.Progress;
 using Fleet.Jobs.Protocol;
 using Fleet.Storage.Results;
 using Fleet.Storage.Security;
 using Fleet.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Fleet.Jobs;
 
@@ -37,7 +40,8 @@ public sealed class JobGrain(
     private ShardScheduler? _scheduler;
     private readonly ThroughputWindow _rate = new(clock.Time);
     private JobCheckpoints? _checkpointer;
-    private JobCheckpoints _checkpoints => _checkpointer ??= new(state.WriteStateAsync, clock.Time, Scheduler.Stalled, DeactivateOnIdle, JobId, logger);
+    private JobCheckpoints _checkpoints => _checkpointer ??= new(WriteCheckpointAsync, clock.Time, Scheduler.Stalled, DeactivateOnIdle, JobId, logger);
+    private ShardProgressStore? _progress;
     private IResultStore? _results;
     private CancellationTokenSource? _planning;
     private bool _finishing;
@@ -50,19 +54,32 @@ public sealed class JobGrain(
     /// <summary>Over the record this activation read (a worker's id is its silo's address).</summary>
     private ShardScheduler Scheduler => _scheduler ??= new(clock.Time, Options, Job, siloDetails.SiloAddress.ToString());
 
+    /// <summary>The job's progress segments, beside its record in the same grain storage.</summary>
+    private ShardProgressStore ProgressStore => _progress ??=
+        new(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FleetStorageNames.GrainStorage), this.GetGrainId());
+
     /// <summary>The job's one result store (its output never changes once admitted).</summary>
     private IResultStore Results => _results ??= results.Create(Job.Spec!.Output);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(FlushAsync, Options.CheckpointInterval, Options.CheckpointInterval);
+        // Segments are written before the record, so every one the record's plan covers is read (never written: empty).
+        if (Job.Spec is not null && Job.Restore(await ProgressStore.ReadAsync(Job.ProgressSegmentCount)))
+            _checkpoints.Dirty = true;
         if (Job.IsActive)
         {
             logger.LogInformation("Job {JobId} re-activated: {Done}/{Shards} shards done, carrying on", JobId, Job.ShardsDone, Job.ShardCount);
             Scheduler.Reactivated();
             Start().Ignore();
         }
-        return Task.CompletedTask;
+    }
+
+    /// <summary>One checkpoint: the progress segments that changed, then the record (whose counters follow them).</summary>
+    private async Task WriteCheckpointAsync()
+    {
+        await ProgressStore.WriteDirtyAsync(Job.Progress);
+        await state.WriteStateAsync();
     }
 
     /// <summary>

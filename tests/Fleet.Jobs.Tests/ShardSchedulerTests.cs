@@ -66,7 +66,7 @@ public sealed class ShardSchedulerTests
         Assert.False(scheduler.Return(Token(returned)));
         Assert.Empty(_job.Leases.Held);
         Assert.Empty(_job.Leases.Pending);
-        Assert.Empty(_job.Attempts);
+        Assert.Empty(_job.Progress.Attempts());
         // Both shards go back to the front of the queue.
         Assert.Equal([1, 0, 2], Enumerable.Range(0, 3).Select(_ => scheduler.Lease("v")!.Lease.Shard));
     }
@@ -94,7 +94,7 @@ public sealed class ShardSchedulerTests
     [InlineData("10.0.0.2:11111@1", false)]
     public void A_local_worker_taking_a_shard_with_failed_attempts_waits_for_the_write_one_elsewhere_does_not(string worker, bool waits)
     {
-        _job.Attempts[0] = 1;
+        _job.Progress.AttemptFailed(0);
         var scheduler = Scheduler(writeLeasesBehind: true);
 
         Assert.True(scheduler.MustPersistFirst(Local, 0));
@@ -129,7 +129,7 @@ public sealed class ShardSchedulerTests
         Assert.True(scheduler.Answered(Token(lost)));
         Assert.False(scheduler.Answered(Token(lost)));
         Assert.Equal(0, scheduler.Lease("b")!.Lease.Shard);
-        Assert.Empty(_job.Attempts);
+        Assert.Empty(_job.Progress.Attempts());
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class ShardSchedulerTests
         var second = scheduler.CountLosses(NoneDead);
 
         Assert.Equal([0], second.Lost.Select(l => l.Loss.Shard));
-        Assert.Equal(new Dictionary<int, int> { [0] = 1, [1] = 1 }, _job.Attempts);
+        Assert.Equal(new Dictionary<int, int> { [0] = 1, [1] = 1 }, _job.Progress.Attempts());
         Assert.Null(second.Exhausted);
     }
 
@@ -231,7 +231,7 @@ public sealed class ShardSchedulerTests
         scheduler.Requeue();
 
         Assert.False(_job.IsShardDone(0));
-        Assert.Empty(_job.Attempts);
+        Assert.Empty(_job.Progress.Attempts());
         Assert.Equal(3, scheduler.PendingCount);
     }
 
