@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Fleet.Jobs.Finish;
 
 /// <summary>
-/// Finishes a job whose shards are all committed: writes {output}/{jobId}/_SUCCESS.json (counts, parts, model
-/// fingerprints, timings), but only when the output really holds one data part per shard (<see cref="MissingParts"/>),
+/// Finishes a job whose shards are all committed: writes {output}/{jobId}/_SUCCESS.json (counts, the parts' count
+/// and naming rule, model fingerprints, timings), but only when the output really holds one data part per shard (<see cref="MissingParts"/>),
 /// then deletes the shard manifests.
 /// </summary>
 public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manifests, JobClock clock, ILogger<JobFinisher> logger)
@@ -35,12 +35,11 @@ public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manife
     private async Task<IReadOnlyList<int>> WriteSuccessAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
     {
         var spec = job.Spec!;
-        var parts = new List<string>();
-        await foreach (var part in results.ListPartsAsync(jobId, cancellationToken))
-            parts.Add(part);
         var format = ResultPartFormats.For(spec.Format);
-        var missing = MissingParts.Of(jobId, job.ShardCount, parts, format);
-        if (missing.Count > 0)
+        var seen = new MissingParts(jobId, job.ShardCount, format);
+        await foreach (var part in results.ListPartsAsync(jobId, cancellationToken))
+            seen.Saw(part);
+        if (seen.Missing() is { Count: > 0 } missing)
             return missing;
         var finishedAt = clock.Time.GetUtcNow();
         var manifest = new SuccessManifest
@@ -52,7 +51,7 @@ public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manife
             Succeeded = job.ImagesSucceeded,
             Failed = job.ImagesFailed,
             Shards = job.ShardCount,
-            Parts = parts,
+            Parts = PartsManifest.For(jobId, job.ShardCount, seen.ErrorParts, format),
             Format = format.Name,
             SchemaVersion = ResultRow.SchemaVersion,
             Models = ModelFingerprints.Of(spec, job.ClassifierRuns, catalog),
