@@ -45,6 +45,7 @@ public sealed class JobGrain(
     private IResultStore? _results;
     private CancellationTokenSource? _planning;
     private bool _finishing;
+    private bool _deletingManifests;
 
     private string JobId => this.GetPrimaryKeyString();
     private JobRecord Job => state.State;
@@ -72,6 +73,10 @@ public sealed class JobGrain(
             logger.LogInformation("Job {JobId} re-activated: {Done}/{Shards} shards done, carrying on", JobId, Job.ShardsDone, Job.ShardCount);
             Scheduler.Reactivated();
             Start().Ignore();
+        }
+        else if (Job.ManifestsToDelete)
+        {
+            _ = DeleteManifestsAsync();
         }
     }
 
@@ -275,8 +280,8 @@ public sealed class JobGrain(
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        // Being called is the point: activation re-opened the job. A job that is not running needs no reminder.
-        Job.IsActive ? Task.CompletedTask : StopKeepAliveAsync();
+        // Being called is the point: activation re-opened the job (or its manifest deletes). One with neither needs no reminder.
+        Job.IsActive || Job.ManifestsToDelete ? Task.CompletedTask : StopKeepAliveAsync();
 
     public void Dispose()
     {
@@ -382,8 +387,10 @@ public sealed class JobGrain(
                     await StopAsync(JobState.Failed, reason);
                     break;
                 default:
+                    Job.ManifestsToDelete = true;
                     await StopAsync(JobState.Succeeded, reason: null);
                     logger.LogInformation("Job {JobId} succeeded: {Succeeded} labeled, {Failed} failed, {Shards} shards", JobId, Job.ImagesSucceeded, Job.ImagesFailed, Job.ShardCount);
+                    _ = DeleteManifestsAsync();
                     break;
             }
         }
@@ -407,7 +414,33 @@ public sealed class JobGrain(
         Job.Stopped(final, reason, clock.Time.GetUtcNow());
         await _checkpoints.WriteAndWaitAsync();
         Registry.Deactivate(JobId).Ignore();
-        await StopKeepAliveAsync();
+        // A succeeded job keeps its reminder until its manifests are deleted, so a silo lost meanwhile does not leave them.
+        if (!Job.ManifestsToDelete)
+            await StopKeepAliveAsync();
+    }
+
+    /// <summary>After Succeeded is written, off any call: deletes the shard manifests, then forgets that it must.</summary>
+    private async Task DeleteManifestsAsync()
+    {
+        if (_deletingManifests)
+            return;
+        _deletingManifests = true;
+        try
+        {
+            if (!await finisher.DeleteManifestsAsync(JobId))
+                return;
+            Job.ManifestsToDelete = false;
+            await _checkpoints.WriteAndWaitAsync();
+            await StopKeepAliveAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Job {JobId}: recording that its manifests are deleted failed; the next activation deletes again: {Error}", JobId, SecretRedactor.Text(e.Message));
+        }
+        finally
+        {
+            _deletingManifests = false;
+        }
     }
 
     private async Task StopKeepAliveAsync()

@@ -60,6 +60,9 @@ public sealed class JobRecord
     /// </summary>
     [Id(21)] public bool ProgressInSegments { get; set; }
 
+    /// <summary>A succeeded job whose shard manifests are not yet all deleted: the deletes run after the state says Succeeded.</summary>
+    [Id(22)] public bool ManifestsToDelete { get; set; }
+
     /// <summary>Done shards and the counts of shards in trouble; not part of this record (internal: no storage serializer writes it).</summary>
     internal ShardProgress Progress
     {

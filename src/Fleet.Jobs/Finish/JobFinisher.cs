@@ -8,8 +8,9 @@ namespace Fleet.Jobs.Finish;
 
 /// <summary>
 /// Finishes a job whose shards are all committed: writes {output}/{jobId}/_SUCCESS.json (counts, the parts' count
-/// and naming rule, model fingerprints, timings), but only when the output really holds one data part per shard (<see cref="MissingParts"/>),
-/// then deletes the shard manifests.
+/// and naming rule, model fingerprints, timings), but only when the output really holds one data part per shard (<see cref="MissingParts"/>).
+/// The shard manifests are deleted after the job says Succeeded (<see cref="DeleteManifestsAsync"/>): at 1.5M shards
+/// that takes many minutes, which no report should wait for.
 /// </summary>
 public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manifests, JobClock clock, ILogger<JobFinisher> logger)
 {
@@ -25,9 +26,6 @@ public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manife
             logger.LogError("Job {JobId} could not write its success marker: {Error}: {Message}", jobId, e.GetType().Name, SecretRedactor.Text(e.Message));
             return FinishOutcome.Failed.By(e);
         }
-        // Before the state says Succeeded: every shard is committed, so nothing reads them again even if the job grain
-        // dies here and finishes once more on re-activation.
-        await DeleteManifestsAsync(jobId);
         return new FinishOutcome.Succeeded();
     }
 
@@ -64,16 +62,21 @@ public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manife
         return [];
     }
 
-    /// <summary>The manifests may hold the dataset's SAS URIs; only a finished job never reads them again (a resume does).</summary>
-    private async Task DeleteManifestsAsync(string jobId)
+    /// <summary>
+    /// The manifests may hold the dataset's SAS URIs; only a succeeded job never reads them again (a resume does).
+    /// False when they could not all be deleted (logged): the job tries again on its next activation.
+    /// </summary>
+    public async Task<bool> DeleteManifestsAsync(string jobId)
     {
         try
         {
             await manifests.DeleteJobAsync(jobId, CancellationToken.None);
+            return true;
         }
         catch (Exception e)
         {
             logger.LogWarning("Job {JobId} succeeded but its shard manifests could not be deleted: {Message}", jobId, SecretRedactor.Text(e.Message));
+            return false;
         }
     }
 }
