@@ -3,12 +3,15 @@ using Fleet.Contracts;
 using Fleet.Jobs.Admission;
 using Fleet.Jobs.Finish;
 using Fleet.Jobs.Planning;
+using Fleet.Jobs.Progress;
 using Fleet.Jobs.Protocol;
 using Fleet.Storage.Results;
 using Fleet.Storage.Security;
 using Fleet.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Fleet.Jobs;
 
@@ -37,10 +40,12 @@ public sealed class JobGrain(
     private ShardScheduler? _scheduler;
     private readonly ThroughputWindow _rate = new(clock.Time);
     private JobCheckpoints? _checkpointer;
-    private JobCheckpoints _checkpoints => _checkpointer ??= new(state.WriteStateAsync, clock.Time, Scheduler.Stalled, DeactivateOnIdle, JobId, logger);
+    private JobCheckpoints _checkpoints => _checkpointer ??= new(WriteCheckpointAsync, clock.Time, Scheduler.Stalled, DeactivateOnIdle, JobId, logger);
+    private ShardProgressStore? _progress;
     private IResultStore? _results;
     private CancellationTokenSource? _planning;
     private bool _finishing;
+    private bool _deletingManifests;
 
     private string JobId => this.GetPrimaryKeyString();
     private JobRecord Job => state.State;
@@ -50,19 +55,36 @@ public sealed class JobGrain(
     /// <summary>Over the record this activation read (a worker's id is its silo's address).</summary>
     private ShardScheduler Scheduler => _scheduler ??= new(clock.Time, Options, Job, siloDetails.SiloAddress.ToString());
 
+    /// <summary>The job's progress segments, beside its record in the same grain storage.</summary>
+    private ShardProgressStore ProgressStore => _progress ??=
+        new(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FleetStorageNames.GrainStorage), this.GetGrainId());
+
     /// <summary>The job's one result store (its output never changes once admitted).</summary>
     private IResultStore Results => _results ??= results.Create(Job.Spec!.Output);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(FlushAsync, Options.CheckpointInterval, Options.CheckpointInterval);
+        // Segments are written before the record, so every one the record's plan covers is read (never written: empty).
+        if (Job.Spec is not null && Job.Restore(await ProgressStore.ReadAsync(Job.ProgressSegmentCount)))
+            _checkpoints.Dirty = true;
         if (Job.IsActive)
         {
             logger.LogInformation("Job {JobId} re-activated: {Done}/{Shards} shards done, carrying on", JobId, Job.ShardsDone, Job.ShardCount);
             Scheduler.Reactivated();
             Start().Ignore();
         }
-        return Task.CompletedTask;
+        else if (Job.ManifestsToDelete)
+        {
+            _ = DeleteManifestsAsync();
+        }
+    }
+
+    /// <summary>One checkpoint: the progress segments that changed, then the record (whose counters follow them).</summary>
+    private async Task WriteCheckpointAsync()
+    {
+        await ProgressStore.WriteDirtyAsync(Job.Progress);
+        await state.WriteStateAsync();
     }
 
     /// <summary>
@@ -139,7 +161,7 @@ public sealed class JobGrain(
     {
         if (!Job.IsActive || _finishing || await CountLostLeasesAsync() || Scheduler.Lease(workerId) is not { } grant)
             return null;
-        // Persisted before the worker has it, so that a worker lost with this grain is counted by its next activation.
+        // Only a lease whose loss must be counted waits for its write (ShardScheduler.MustPersistFirst); the rest are written behind.
         if (grant.WaitForWrite)
         {
             try
@@ -258,8 +280,8 @@ public sealed class JobGrain(
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        // Being called is the point: activation re-opened the job. A job that is not running needs no reminder.
-        Job.IsActive ? Task.CompletedTask : StopKeepAliveAsync();
+        // Being called is the point: activation re-opened the job (or its manifest deletes). One with neither needs no reminder.
+        Job.IsActive || Job.ManifestsToDelete ? Task.CompletedTask : StopKeepAliveAsync();
 
     public void Dispose()
     {
@@ -365,8 +387,10 @@ public sealed class JobGrain(
                     await StopAsync(JobState.Failed, reason);
                     break;
                 default:
+                    Job.ManifestsToDelete = true;
                     await StopAsync(JobState.Succeeded, reason: null);
                     logger.LogInformation("Job {JobId} succeeded: {Succeeded} labeled, {Failed} failed, {Shards} shards", JobId, Job.ImagesSucceeded, Job.ImagesFailed, Job.ShardCount);
+                    _ = DeleteManifestsAsync();
                     break;
             }
         }
@@ -390,7 +414,33 @@ public sealed class JobGrain(
         Job.Stopped(final, reason, clock.Time.GetUtcNow());
         await _checkpoints.WriteAndWaitAsync();
         Registry.Deactivate(JobId).Ignore();
-        await StopKeepAliveAsync();
+        // A succeeded job keeps its reminder until its manifests are deleted, so a silo lost meanwhile does not leave them.
+        if (!Job.ManifestsToDelete)
+            await StopKeepAliveAsync();
+    }
+
+    /// <summary>After Succeeded is written, off any call: deletes the shard manifests, then forgets that it must.</summary>
+    private async Task DeleteManifestsAsync()
+    {
+        if (_deletingManifests)
+            return;
+        _deletingManifests = true;
+        try
+        {
+            if (!await finisher.DeleteManifestsAsync(JobId))
+                return;
+            Job.ManifestsToDelete = false;
+            await _checkpoints.WriteAndWaitAsync();
+            await StopKeepAliveAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Job {JobId}: recording that its manifests are deleted failed; the next activation deletes again: {Error}", JobId, SecretRedactor.Text(e.Message));
+        }
+        finally
+        {
+            _deletingManifests = false;
+        }
     }
 
     private async Task StopKeepAliveAsync()

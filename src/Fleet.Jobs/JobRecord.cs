@@ -1,14 +1,16 @@
 using Fleet.Contracts;
 using Fleet.Jobs.Finish;
+using Fleet.Jobs.Progress;
 using Fleet.Jobs.Protocol;
 using Fleet.Storage.Security;
 
 namespace Fleet.Jobs;
 
 /// <summary>
-/// What a job persists: its spec, the planning checkpoint, a bitmap of committed shards and counters — compact
-/// whatever the number of images, so a checkpoint after every commit stays cheap. Of the leases, only which are out
-/// (and which were lost) is persisted, so that losses are counted across re-activations.
+/// What a job persists: its spec, the planning checkpoint and counters. Which shards are done (and the sparse counts of
+/// shards in trouble) is <see cref="Progress"/>, persisted in segments of its own (<see cref="ShardProgressStore"/>),
+/// so this record stays the same size whatever the job's size and a checkpoint writes only what changed. Of the leases,
+/// only which are out (and which were lost) is persisted, so that losses are counted across re-activations.
 /// </summary>
 [GenerateSerializer, Alias("fleet.JobRecord")]
 public sealed class JobRecord
@@ -19,6 +21,7 @@ public sealed class JobRecord
     [Id(2)] public int ShardCount { get; set; }
     [Id(3)] public bool PlanningComplete { get; set; }
     [Id(4)] public long ImagesTotal { get; set; }
+    /// <summary>Done shards as records before <see cref="ProgressInSegments"/> kept them: read only to migrate them.</summary>
     [Id(5)] public byte[] DoneShards { get; set; } = [];
     [Id(6)] public long ImagesSucceeded { get; set; }
     [Id(7)] public long ImagesFailed { get; set; }
@@ -29,10 +32,10 @@ public sealed class JobRecord
     [Id(12)] public int ShardsDone { get; set; }
     /// <summary>The dataset listing's checkpoint after the last planned shard: planning resumes after it.</summary>
     [Id(13)] public string? PlanCheckpoint { get; set; }
-    /// <summary>Failed-image counts of the shards that had any (sparse): resume re-opens these shards.</summary>
+    /// <summary>Failed-image counts by shard as records before <see cref="ProgressInSegments"/> kept them: read only to migrate them.</summary>
     [Id(14)] public Dictionary<int, int> FailedByShard { get; set; } = [];
 
-    /// <summary>Failed attempts per shard not yet committed (workers that gave up, leases that expired): sparse.</summary>
+    /// <summary>Failed attempts by shard as records before <see cref="ProgressInSegments"/> kept them: read only to migrate them.</summary>
     [Id(15)] public Dictionary<int, int> Attempts { get; set; } = [];
 
     /// <summary>Shards that run one image at a time to find an image that stops workers (<see cref="ShardIsolation"/>).</summary>
@@ -50,6 +53,27 @@ public sealed class JobRecord
     /// it, so one job is one trace from POST /jobs to its last part. Null when nothing traced the call.
     /// </summary>
     [Id(20)] public string? TraceParent { get; set; }
+
+    /// <summary>
+    /// True when the job's progress is in segment entries (<see cref="ShardProgressStore"/>); false for a record written
+    /// by older code, whose bitmap and per-shard dictionaries are migrated on activation (<see cref="MigrateProgress"/>).
+    /// </summary>
+    [Id(21)] public bool ProgressInSegments { get; set; }
+
+    /// <summary>A succeeded job whose shard manifests are not yet all deleted: the deletes run after the state says Succeeded.</summary>
+    [Id(22)] public bool ManifestsToDelete { get; set; }
+
+    /// <summary>Done shards and the counts of shards in trouble; not part of this record (internal: no storage serializer writes it).</summary>
+    internal ShardProgress Progress
+    {
+        get => _progress;
+        set => _progress = value;
+    }
+
+    [NonSerialized] private ShardProgress _progress = new();
+
+    /// <summary>How many segments hold the progress of the planned shards.</summary>
+    public int ProgressSegmentCount => (ShardCount + ProgressSegment.Shards - 1) / ProgressSegment.Shards;
 
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
@@ -69,6 +93,38 @@ public sealed class JobRecord
         CreatedAt = now;
         TraceParent = traceParent;
         State = JobState.Planning;
+        ProgressInSegments = true;
+    }
+
+    /// <summary>
+    /// Takes the progress read from its segments (<paramref name="stored"/>): the counters follow the segments, which are
+    /// written before this record. A record from older code moves its own bitmap and dictionaries into segments instead
+    /// (replacing what a migration that crashed before its record was written may have stored) and drops them.
+    /// </summary>
+    /// <returns>True when the progress changed and must be written.</returns>
+    public bool Restore(ShardProgress stored)
+    {
+        if (!ProgressInSegments)
+            return MigrateProgress(stored);
+        Progress = stored;
+        ShardsDone = stored.ShardsDone;
+        ImagesSucceeded = stored.ImagesSucceeded;
+        ImagesFailed = stored.ImagesFailed;
+        return false;
+    }
+
+    private bool MigrateProgress(ShardProgress stored)
+    {
+        var migrated = ShardProgress.FromRecord(DoneShards, FailedByShard, Attempts, ImagesInShard);
+        // Every segment the old entries left behind is rewritten (an earlier migration's, if it got that far).
+        for (var i = 0; i < stored.SegmentCount; i++)
+            migrated.MarkDirty(i);
+        Progress = migrated;
+        DoneShards = [];
+        FailedByShard = [];
+        Attempts = [];
+        ProgressInSegments = true;
+        return true;
     }
 
     /// <summary>A run starts (a submit or a resume): it has not finished, and nothing stopped it yet.</summary>
@@ -94,38 +150,30 @@ public sealed class JobRecord
 
     public bool AllShardsDone => PlanningComplete && ShardsDone == ShardCount;
 
-    public bool IsShardDone(int shard) =>
-        shard / 8 < DoneShards.Length && (DoneShards[shard / 8] & (1 << (shard % 8))) != 0;
+    public bool IsShardDone(int shard) => Progress.IsDone(shard);
 
     public void MarkShardDone(int shard, ShardReport report)
     {
-        if (shard / 8 >= DoneShards.Length)
-        {
-            var grown = DoneShards;
-            Array.Resize(ref grown, Math.Max(shard / 8 + 1, DoneShards.Length * 2));
-            DoneShards = grown;
-        }
-        DoneShards[shard / 8] |= (byte)(1 << (shard % 8));
+        if (!Progress.MarkDone(shard, report.Succeeded, report.Failed))
+            return;
         ShardsDone++;
-        Attempts.Remove(shard);
         Isolated.Remove(shard);
         Leases.ShardDone(shard);
         ImagesSucceeded += report.Succeeded;
         ImagesFailed += report.Failed;
         if (report.Classifier is { } classifier && !ClassifierRuns.Contains(new ClassifierRun(classifier, report.Provider)))
             ClassifierRuns.Add(new ClassifierRun(classifier, report.Provider));
-        if (report.Failed > 0)
-            FailedByShard[shard] = report.Failed;
     }
 
     /// <summary>Makes a done shard runnable again, taking its images back out of the counters.</summary>
     public void ReopenShard(int shard)
     {
-        if (!IsShardDone(shard) || Spec is null)
+        if (Spec is null)
             return;
-        DoneShards[shard / 8] &= (byte)~(1 << (shard % 8));
+        var failed = Progress.FailedImages(shard);
+        if (!Progress.Reopen(shard, ImagesInShard(shard)))
+            return;
         ShardsDone--;
-        var failed = FailedByShard.Remove(shard, out var f) ? f : 0;
         ImagesFailed -= failed;
         ImagesSucceeded -= ImagesInShard(shard) - failed;
     }

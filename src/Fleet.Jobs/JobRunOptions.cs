@@ -30,8 +30,9 @@ public sealed record JobRunOptions
     public TimeSpan KeepAlivePeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Hand leases to workers on other silos before their checkpoint lands, so a job is not capped at one lease per
-    /// storage write (fleet-bench lease-rate). Off by default until a full CI run has been made with it on.
+    /// Hand leases to workers before their checkpoint lands, so a job is not capped at one lease per storage write
+    /// (fleet-bench lease-rate). Only a lease that must be persisted first waits (<c>ShardScheduler.MustPersistFirst</c>:
+    /// a worker on the job grain's own silo taking a shard in trouble). Off: every lease waits for its write.
     /// </summary>
-    public bool WriteLeasesBehind { get; set; }
+    public bool WriteLeasesBehind { get; set; } = true;
 }

@@ -166,8 +166,12 @@ public sealed class EngineTests(AzuriteFixture azurite, ITestOutputHelper output
             Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
         }
         Assert.Contains("submitted", sinks["logs"], StringComparison.Ordinal);
-        // The shard manifests held the dataset's URIs (SAS and all): a succeeded job deletes them.
-        Assert.Empty(await blobs.GetBlobContainerClient(Fleet.Storage.Shards.ShardManifestStore.DefaultContainer).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "sas/", default).ToListAsync());
+        // The shard manifests held the dataset's URIs (SAS and all): a succeeded job deletes them (after it says Succeeded).
+        var manifests = blobs.GetBlobContainerClient(Fleet.Storage.Shards.ShardManifestStore.DefaultContainer);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (await manifests.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "sas/", default).AnyAsync() && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.Empty(await manifests.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "sas/", default).ToListAsync());
 
         static string Signature(Uri sas) => Uri.UnescapeDataString(System.Web.HttpUtility.ParseQueryString(sas.Query)["sig"]!);
     }

@@ -121,7 +121,8 @@ public sealed class JobEndToEndTests(FleetSiloFixture fleet) : IClassFixture<Fle
         var success = await File.ReadAllTextAsync(Path.Combine(output, "e2e-parquet", ResultLayout.SuccessMarker));
         Assert.Contains("\"format\": \"parquet\"", success);
         Assert.Contains($"\"schemaVersion\": {ResultRow.SchemaVersion}", success);
-        Assert.Contains("e2e-parquet/part-000002.parquet", success);
+        var stated = System.Text.Json.JsonDocument.Parse(success).RootElement.GetProperty("parts");
+        Assert.Equal((3, 1, "e2e-parquet/part-000002.parquet"), (stated.GetProperty("data").GetInt32(), stated.GetProperty("errors").GetInt32(), stated.GetProperty("last").GetString()));
         // Fleet's own readers (fleet results, fleet verify) read the same parts.
         (await RowAudit.ReadAsync(Store(output), "e2e-parquet")).AssertExactlyOnce(FileUris(folder));
     }

@@ -32,9 +32,9 @@ public sealed class JobFinisherTests
 
     private LocalResultStore Results => new(_output, ResiliencePipeline.Empty);
 
-    private Task<FinishOutcome> FinishAsync() =>
-        new JobFinisher(ModelCatalog.LoadDefault(), _manifests, new JobClock(new FakeTimeProvider()), NullLogger<JobFinisher>.Instance)
-            .FinishAsync(JobId, _job, Results, CancellationToken.None);
+    private JobFinisher Finisher => new(ModelCatalog.LoadDefault(), _manifests, new JobClock(new FakeTimeProvider()), NullLogger<JobFinisher>.Instance);
+
+    private Task<FinishOutcome> FinishAsync() => Finisher.FinishAsync(JobId, _job, Results, CancellationToken.None);
 
     private async Task PlannedAndCommittedAsync(params int[] shards)
     {
@@ -59,6 +59,9 @@ public sealed class JobFinisherTests
 
         var marker = await File.ReadAllTextAsync(SuccessMarker);
         Assert.Contains(ResultLayout.Part(JobId, 2, JsonLinesPartFormat.Instance), marker);
+        // The manifests go after the job says Succeeded (the grain's call), not inside the finish.
+        Assert.Equal(3, _manifests.Count(JobId));
+        Assert.True(await Finisher.DeleteManifestsAsync(JobId));
         Assert.Equal(0, _manifests.Count(JobId));
     }
 

@@ -110,4 +110,20 @@ public sealed class LeaseTableTests
 
         Assert.Equal(lease.Shard, _table.TryLease("b", Lease, Speculate, false)!.Shard);
     }
+
+    [Fact]
+    public void After_a_reset_the_cursor_leases_the_shards_not_done_in_order_and_a_given_back_one_first()
+    {
+        var done = new HashSet<int> { 0, 2, 3 };
+        var table = new LeaseTable(_time, done.Contains);
+        table.Reset(planned: 6);
+
+        var first = table.TryLease("w", Lease, Speculate, false)!;
+        Assert.Equal(1, first.Shard);
+        Assert.True(table.Release(first.Shard, first.Id));
+        table.Enqueue(6);
+
+        Assert.Equal([1, 4, 5, 6], Enumerable.Range(0, 4).Select(_ => table.TryLease("w", Lease, Speculate, false)!.Shard));
+        Assert.Null(table.TryLease("w", Lease, Speculate, false));
+    }
 }

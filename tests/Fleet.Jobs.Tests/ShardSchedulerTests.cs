@@ -66,7 +66,7 @@ public sealed class ShardSchedulerTests
         Assert.False(scheduler.Return(Token(returned)));
         Assert.Empty(_job.Leases.Held);
         Assert.Empty(_job.Leases.Pending);
-        Assert.Empty(_job.Attempts);
+        Assert.Empty(_job.Progress.Attempts());
         // Both shards go back to the front of the queue.
         Assert.Equal([1, 0, 2], Enumerable.Range(0, 3).Select(_ => scheduler.Lease("v")!.Lease.Shard));
     }
@@ -85,9 +85,31 @@ public sealed class ShardSchedulerTests
     [InlineData(false, "10.0.0.2:11111@1", true)]
     [InlineData(false, Local, true)]
     [InlineData(true, "10.0.0.2:11111@1", false)]
-    [InlineData(true, Local, true)]
-    public void Only_a_lease_for_a_worker_elsewhere_may_be_written_behind_and_only_when_asked(bool writeLeasesBehind, string worker, bool waits) =>
+    [InlineData(true, Local, false)]
+    public void With_leases_written_behind_a_lease_on_a_shard_in_no_trouble_never_waits_for_its_write(bool writeLeasesBehind, string worker, bool waits) =>
         Assert.Equal(waits, Scheduler(writeLeasesBehind).Lease(worker)!.WaitForWrite);
+
+    [Theory]
+    [InlineData(Local, true)]
+    [InlineData("10.0.0.2:11111@1", false)]
+    public void A_local_worker_taking_a_shard_with_failed_attempts_waits_for_the_write_one_elsewhere_does_not(string worker, bool waits)
+    {
+        _job.Progress.AttemptFailed(0);
+        var scheduler = Scheduler(writeLeasesBehind: true);
+
+        Assert.True(scheduler.MustPersistFirst(Local, 0));
+        Assert.False(scheduler.MustPersistFirst(Local, 1));
+        Assert.Equal(waits, scheduler.Lease(worker)!.WaitForWrite);
+    }
+
+    [Fact]
+    public void A_local_worker_taking_an_isolated_shard_waits_for_the_write()
+    {
+        _job.Isolated[1] = new ShardIsolation();
+        var scheduler = Scheduler(writeLeasesBehind: true);
+
+        Assert.Equal([false, true, false], Enumerable.Range(0, 3).Select(_ => scheduler.Lease(Local)!.WaitForWrite));
+    }
 
     [Fact]
     public void An_expired_lease_holds_its_shard_back_until_its_verdict_and_an_answer_clears_it()
@@ -107,7 +129,7 @@ public sealed class ShardSchedulerTests
         Assert.True(scheduler.Answered(Token(lost)));
         Assert.False(scheduler.Answered(Token(lost)));
         Assert.Equal(0, scheduler.Lease("b")!.Lease.Shard);
-        Assert.Empty(_job.Attempts);
+        Assert.Empty(_job.Progress.Attempts());
     }
 
     [Fact]
@@ -124,7 +146,7 @@ public sealed class ShardSchedulerTests
         var second = scheduler.CountLosses(NoneDead);
 
         Assert.Equal([0], second.Lost.Select(l => l.Loss.Shard));
-        Assert.Equal(new Dictionary<int, int> { [0] = 1, [1] = 1 }, _job.Attempts);
+        Assert.Equal(new Dictionary<int, int> { [0] = 1, [1] = 1 }, _job.Progress.Attempts());
         Assert.Null(second.Exhausted);
     }
 
@@ -209,7 +231,7 @@ public sealed class ShardSchedulerTests
         scheduler.Requeue();
 
         Assert.False(_job.IsShardDone(0));
-        Assert.Empty(_job.Attempts);
+        Assert.Empty(_job.Progress.Attempts());
         Assert.Equal(3, scheduler.PendingCount);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Fleet.Contracts;
 using Fleet.Storage.Results;
 using Microsoft.Extensions.Options;
@@ -59,9 +58,7 @@ public sealed class JobRowPager(IOptions<ResultsOptions> options)
         {
             var relative = name.StartsWith(folder, StringComparison.Ordinal) ? name[folder.Length..] : name;
             var errors = relative.StartsWith("errors/", StringComparison.Ordinal);
-            var file = relative[(relative.LastIndexOf('/') + 1)..];
-            var digits = file["part-".Length..file.IndexOf('.', StringComparison.Ordinal)];
-            if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var shard) && (errors || !relative.Contains('/', StringComparison.Ordinal)))
+            if (ResultLayout.ShardOfPartFile(relative) is { } shard && (errors || !relative.Contains('/', StringComparison.Ordinal)))
                 parts.Add((errors, shard, name));
         }
         parts.Sort((a, b) => a.Errors != b.Errors ? a.Errors.CompareTo(b.Errors) : a.Shard.CompareTo(b.Shard));

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace Fleet.Jobs.Finish;
 
 /// <summary>
-/// Finishes a job whose shards are all committed: writes {output}/{jobId}/_SUCCESS.json (counts, parts, model
-/// fingerprints, timings), but only when the output really holds one data part per shard (<see cref="MissingParts"/>),
-/// then deletes the shard manifests.
+/// Finishes a job whose shards are all committed: writes {output}/{jobId}/_SUCCESS.json (counts, the parts' count
+/// and naming rule, model fingerprints, timings), but only when the output really holds one data part per shard (<see cref="MissingParts"/>).
+/// The shard manifests are deleted after the job says Succeeded (<see cref="DeleteManifestsAsync"/>): at 1.5M shards
+/// that takes many minutes, which no report should wait for.
 /// </summary>
 public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manifests, JobClock clock, ILogger<JobFinisher> logger)
 {
@@ -25,9 +26,6 @@ public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manife
             logger.LogError("Job {JobId} could not write its success marker: {Error}: {Message}", jobId, e.GetType().Name, SecretRedactor.Text(e.Message));
             return FinishOutcome.Failed.By(e);
         }
-        // Before the state says Succeeded: every shard is committed, so nothing reads them again even if the job grain
-        // dies here and finishes once more on re-activation.
-        await DeleteManifestsAsync(jobId);
         return new FinishOutcome.Succeeded();
     }
 
@@ -35,12 +33,11 @@ public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manife
     private async Task<IReadOnlyList<int>> WriteSuccessAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
     {
         var spec = job.Spec!;
-        var parts = new List<string>();
-        await foreach (var part in results.ListPartsAsync(jobId, cancellationToken))
-            parts.Add(part);
         var format = ResultPartFormats.For(spec.Format);
-        var missing = MissingParts.Of(jobId, job.ShardCount, parts, format);
-        if (missing.Count > 0)
+        var seen = new MissingParts(jobId, job.ShardCount, format);
+        await foreach (var part in results.ListPartsAsync(jobId, cancellationToken))
+            seen.Saw(part);
+        if (seen.Missing() is { Count: > 0 } missing)
             return missing;
         var finishedAt = clock.Time.GetUtcNow();
         var manifest = new SuccessManifest
@@ -52,7 +49,7 @@ public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manife
             Succeeded = job.ImagesSucceeded,
             Failed = job.ImagesFailed,
             Shards = job.ShardCount,
-            Parts = parts,
+            Parts = PartsManifest.For(jobId, job.ShardCount, seen.ErrorParts, format),
             Format = format.Name,
             SchemaVersion = ResultRow.SchemaVersion,
             Models = ModelFingerprints.Of(spec, job.ClassifierRuns, catalog),
@@ -65,16 +62,21 @@ public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manife
         return [];
     }
 
-    /// <summary>The manifests may hold the dataset's SAS URIs; only a finished job never reads them again (a resume does).</summary>
-    private async Task DeleteManifestsAsync(string jobId)
+    /// <summary>
+    /// The manifests may hold the dataset's SAS URIs; only a succeeded job never reads them again (a resume does).
+    /// False when they could not all be deleted (logged): the job tries again on its next activation.
+    /// </summary>
+    public async Task<bool> DeleteManifestsAsync(string jobId)
     {
         try
         {
             await manifests.DeleteJobAsync(jobId, CancellationToken.None);
+            return true;
         }
         catch (Exception e)
         {
             logger.LogWarning("Job {JobId} succeeded but its shard manifests could not be deleted: {Message}", jobId, SecretRedactor.Text(e.Message));
+            return false;
         }
     }
 }

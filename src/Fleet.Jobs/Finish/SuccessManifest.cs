@@ -13,7 +13,8 @@ public sealed record SuccessManifest
     public required long Succeeded { get; init; }
     public required long Failed { get; init; }
     public required int Shards { get; init; }
-    public required IReadOnlyList<string> Parts { get; init; }
+    /// <summary>How many parts and how they are named (<see cref="PartsManifest"/>), not a list of every one.</summary>
+    public required PartsManifest Parts { get; init; }
     /// <summary>The parts' file format (jsonl or parquet) and the version of the row schema they hold (Fleet.Storage ResultRow).</summary>
     public required string Format { get; init; }
     public required int SchemaVersion { get; init; }

@@ -3,22 +3,44 @@ namespace Fleet.Jobs.Protocol;
 /// <summary>
 /// Which shards are waiting and which are leased, for one job. Pure bookkeeping (no I/O), driven by the job grain:
 /// leases expire back into the queue, a straggling tail shard can get a second (speculative) lease, and at most one
-/// lease per shard holds the right to commit at a time.
+/// lease per shard holds the right to commit at a time. What waits is a cursor over the plan (shards not yet reached,
+/// those <paramref name="isDone"/> skipped) plus a short queue in front of it of shards given back, expired or held
+/// back: memory grows with the leases in flight, not with the job.
 /// </summary>
-public sealed class LeaseTable(TimeProvider time)
+public sealed class LeaseTable(TimeProvider time, Func<int, bool>? isDone = null)
 {
     private readonly LinkedList<int> _pending = new();
     private readonly HashSet<int> _queued = [];
+    private readonly Func<int, bool> _isDone = isDone ?? (_ => false);
+    /// <summary>Shards from here to <see cref="_end"/> were never leased in this activation (done ones are skipped when reached).</summary>
+    private int _cursor;
+    private int _end;
     private readonly Dictionary<int, List<ActiveLease>> _leases = [];
     private readonly List<ActiveLease> _expired = [];
 
-    public int PendingCount => _pending.Count;
+    /// <summary>Shards waiting; done shards ahead of the cursor count until it passes them.</summary>
+    public int PendingCount => _pending.Count + (_end - _cursor);
     public int LeasedCount => _leases.Count;
 
+    /// <summary>Makes a shard leasable: the next planned one extends the cursor's range, any other joins the queue in front of it.</summary>
     public void Enqueue(int shard)
     {
-        if (!_leases.ContainsKey(shard) && _queued.Add(shard))
+        if (_leases.ContainsKey(shard) || (shard >= _cursor && shard < _end))
+            return;
+        if (shard == _end && shard >= _cursor)
+        {
+            _end++;
+            return;
+        }
+        if (_queued.Add(shard))
             _pending.AddLast(shard);
+    }
+
+    /// <summary>Every shard below <paramref name="planned"/> that is not done waits, in order; no lease is out.</summary>
+    public void Reset(int planned)
+    {
+        Clear();
+        _end = planned;
     }
 
     /// <summary>The leases that expired (their workers never renewed, committed or gave them back) since the last call.</summary>
@@ -36,6 +58,8 @@ public sealed class LeaseTable(TimeProvider time)
         _pending.Clear();
         _queued.Clear();
         _leases.Clear();
+        _cursor = 0;
+        _end = 0;
     }
 
     /// <summary>
@@ -47,14 +71,24 @@ public sealed class LeaseTable(TimeProvider time)
         ExpireLeases();
         var now = time.GetUtcNow();
         var next = _pending.First;
-        while (next is not null && held?.Invoke(next.Value) == true)
-            next = next.Next;
+        while (next is not null && (Stale(next.Value) || held?.Invoke(next.Value) == true))
+        {
+            var after = next.Next;
+            if (Stale(next.Value))
+            {
+                _pending.Remove(next);
+                _queued.Remove(next.Value);
+            }
+            next = after;
+        }
         if (next is not null)
         {
             _pending.Remove(next);
             _queued.Remove(next.Value);
             return Add(new ActiveLease(Guid.NewGuid(), next.Value, worker, now, now + duration, speculative: false));
         }
+        if (NextFromCursor(held) is { } shard)
+            return Add(new ActiveLease(Guid.NewGuid(), shard, worker, now, now + duration, speculative: false));
         if (_pending.Count > 0 || !allowSpeculation)
             return null;
 
@@ -120,6 +154,28 @@ public sealed class LeaseTable(TimeProvider time)
                 _pending.AddFirst(shard);
         }
         return true;
+    }
+
+    /// <summary>A queued shard the cursor leased meanwhile, or one done since: not waiting any more.</summary>
+    private bool Stale(int shard) => _leases.ContainsKey(shard) || _isDone(shard);
+
+    /// <summary>The next shard the cursor reaches that is neither done nor leased; one held back joins the queue in front.</summary>
+    private int? NextFromCursor(Func<int, bool>? held)
+    {
+        while (_cursor < _end)
+        {
+            var shard = _cursor++;
+            if (_isDone(shard) || _leases.ContainsKey(shard))
+                continue;
+            if (held?.Invoke(shard) == true)
+            {
+                if (_queued.Add(shard))
+                    _pending.AddLast(shard);
+                continue;
+            }
+            return shard;
+        }
+        return null;
     }
 
     private ActiveLease Add(ActiveLease lease)

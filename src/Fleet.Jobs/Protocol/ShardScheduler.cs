@@ -13,10 +13,11 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
 {
     private const int DurationSamples = 100;
 
-    private readonly LeaseTable _leases = new(time);
+    private readonly LeaseTable _leases = new(time, job.IsShardDone);
     private readonly Queue<double> _shardSeconds = new();
 
-    public int PendingCount => _leases.PendingCount;
+    /// <summary>Planned shards neither done nor leased (none while the job is stopped).</summary>
+    public int PendingCount => _leases.PendingCount == 0 ? 0 : Math.Max(0, job.ShardCount - job.ShardsDone - _leases.LeasedCount);
     public int LeasedCount => _leases.LeasedCount;
 
     /// <summary>
@@ -30,16 +31,8 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
             Lost(held.Shard, lease, held.Worker, time.GetUtcNow() + options.LeaseDuration);
     }
 
-    /// <summary>Rebuilds the queue from the record: every planned shard not done waits again, no lease is out.</summary>
-    public void Requeue()
-    {
-        _leases.Clear();
-        for (var shard = 0; shard < job.ShardCount; shard++)
-        {
-            if (!job.IsShardDone(shard))
-                _leases.Enqueue(shard);
-        }
-    }
+    /// <summary>Rebuilds the queue from the record: every planned shard not done waits again (a cursor over the done bits), no lease is out.</summary>
+    public void Requeue() => _leases.Reset(job.ShardCount);
 
     /// <summary>Makes a planned shard leasable.</summary>
     public void Enqueue(int shard) => _leases.Enqueue(shard);
@@ -64,12 +57,19 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
         if (lease is null)
             return null;
         job.Leases.Granted(lease.Id, lease.Shard, worker);
-        // Only a worker on this grain's own silo can die in the same crash, unseen: its lease is always persisted
-        // before it has it. With WriteLeasesBehind a lease elsewhere is written behind: if the grain dies first, its
-        // next activation does not know the lease and refuses the worker's calls (no row lost or doubled).
-        var waitForWrite = !options.WriteLeasesBehind || worker == localWorker;
+        var waitForWrite = !options.WriteLeasesBehind || MustPersistFirst(worker, lease.Shard);
         return new LeaseGrant(lease, job.Isolated.GetValueOrDefault(lease.Shard), waitForWrite);
     }
+
+    /// <summary>
+    /// True when a lease must be written before its worker has it. A lease that is written behind and lost with this
+    /// grain is unknown to the next activation, which refuses its holder's calls and runs the shard again (no row
+    /// lost or doubled). What such a loss can forget is the evidence: a worker on this grain's own silo dies in the
+    /// same crash, unseen, so that crash is not counted. For a shard in trouble (failed attempts, isolated) the count
+    /// is what finds the image that stops workers, so those leases wait; every other lease goes out at once.
+    /// </summary>
+    public bool MustPersistFirst(string worker, int shard) =>
+        worker == localWorker && (job.Progress.HasAttempts(shard) || job.Isolated.ContainsKey(shard));
 
     /// <summary>The lease was never handed out (its checkpoint failed): it must not expire as a lost worker later.</summary>
     public void Withdraw(LeaseToken lease) => End(lease);
@@ -146,7 +146,7 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
         }
         var lost = silent.Select(loss => new LostWorker(loss, NowIsolated: job.Isolated.ContainsKey(loss.Shard) && !loss.Isolated)).ToList();
         var exhausted = silent.FirstOrDefault(loss => AttemptsExhausted(loss.Shard)) is { } fatal
-            ? new ShardAttempt(fatal.Shard, job.Attempts.GetValueOrDefault(fatal.Shard), Exhausted: true)
+            ? new ShardAttempt(fatal.Shard, job.Progress.AttemptsOf(fatal.Shard), Exhausted: true)
             : null;
         return new LeaseLosses(expired, lost, exhausted);
     }
@@ -164,9 +164,9 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
     /// <summary>A resume is the user asking for another try: shards with failed images run again and attempts start over (what isolation learned is kept).</summary>
     public void Resume()
     {
-        foreach (var shard in job.FailedByShard.Keys.ToArray())
+        foreach (var shard in job.Progress.ShardsWithFailures())
             job.ReopenShard(shard);
-        job.Attempts.Clear();
+        job.Progress.ClearAttempts();
     }
 
     /// <summary>The lease ends without a lost worker: its shard goes back to the queue. False for a lease no longer valid.</summary>
@@ -181,11 +181,11 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
     private void Lost(int shard, Guid lease, string worker, DateTimeOffset chargeAt) =>
         job.Leases.Lost(lease, shard, worker, job.Isolated.GetValueOrDefault(shard), chargeAt);
 
-    private int AttemptFailed(int shard) => job.Attempts[shard] = job.Attempts.GetValueOrDefault(shard) + 1;
+    private int AttemptFailed(int shard) => job.Progress.AttemptFailed(shard);
 
     /// <summary>True when <paramref name="shard"/> has failed more often than a job tolerates.</summary>
     private bool AttemptsExhausted(int shard) =>
-        job.Attempts.GetValueOrDefault(shard) >= options.MaxShardAttempts
+        job.Progress.AttemptsOf(shard) >= options.MaxShardAttempts
         || (job.Isolated.TryGetValue(shard, out var isolation) && isolation.UnexplainedLosses >= options.MaxShardAttempts);
 
     /// <summary>Speculate only on real stragglers: well past the typical shard time, and never before the floor.</summary>

@@ -18,11 +18,15 @@ public sealed class InMemoryShardManifestStore : IShardManifestStore
         _manifests[(jobId, shard)] = items.ToArray();
     }
 
-    public Task DeleteJobAsync(string jobId, CancellationToken cancellationToken)
+    /// <summary>Awaited before a job's manifests are deleted: a test holds the deletes to see the job's state meanwhile.</summary>
+    public Func<string, Task>? BeforeDelete { get; set; }
+
+    public async Task DeleteJobAsync(string jobId, CancellationToken cancellationToken)
     {
+        if (BeforeDelete is { } gate)
+            await gate(jobId);
         foreach (var key in _manifests.Keys.Where(k => k.Job == jobId))
             _manifests.TryRemove(key, out _);
-        return Task.CompletedTask;
     }
 
     /// <summary>How many manifests a job has (the tests check they are gone once it succeeds).</summary>

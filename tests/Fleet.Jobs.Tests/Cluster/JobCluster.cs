@@ -57,9 +57,9 @@ internal sealed class JobCluster : IAsyncDisposable
 
     /// <param name="workers">True: each silo's shard worker pulls work (real clock for the jobs); false: the test is the worker (fake clock).</param>
     /// <param name="silos">Silos in the cluster.</param>
-    /// <param name="writeLeasesBehind">Fleet:Jobs:WriteLeasesBehind (off, the default, everywhere but the tests of it).</param>
+    /// <param name="writeLeasesBehind">Fleet:Jobs:WriteLeasesBehind (on, as deployed).</param>
     /// <param name="settings">More configuration for the silos (e.g. Fleet:Limits:*), over the defaults here.</param>
-    public static async Task<JobCluster> StartAsync(bool workers, int silos = 1, bool writeLeasesBehind = false, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<JobCluster> StartAsync(bool workers, int silos = 1, bool writeLeasesBehind = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var manifests = new InMemoryShardManifestStore();

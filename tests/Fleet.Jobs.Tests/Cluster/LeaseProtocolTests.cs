@@ -304,8 +304,10 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_succeeded_job_leaves_no_shard_manifests_behind()
+    public async Task A_job_says_succeeded_before_its_shard_manifests_are_deleted_and_then_leaves_none_behind()
     {
+        var deletes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _cluster.Manifests.BeforeDelete = _ => deletes.Task;
         var dataset = TestDatasets.Folder(2);
         var manifest = Path.Combine(TestDatasets.NewFolder("m"), "list.txt");
         File.WriteAllLines(manifest, Directory.GetFiles(dataset));
@@ -315,9 +317,14 @@ public sealed class LeaseProtocolTests : IAsyncLifetime
         var lease = (await job.LeaseShard("w"))!;
         Assert.True(await job.BeginCommit(lease.Token) && await job.ReportShard(lease.Token, new ShardReport(2, 0)));
 
+        // The deletes are held: the last report and the status do not wait for them.
         var done = await _cluster.WaitAsync("clean", s => s.State.IsTerminal());
-
         Assert.Equal(JobState.Succeeded, done.State);
-        Assert.Equal(0, _cluster.Manifests.Count("clean"));
+        Assert.Equal(1, _cluster.Manifests.Count("clean"));
+
+        deletes.SetResult();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (_cluster.Manifests.Count("clean") > 0)
+            await Task.Delay(10, timeout.Token);
     }
 }

@@ -1,0 +1,42 @@
+using Orleans.Storage;
+
+namespace Fleet.Jobs.Tests.Progress;
+
+/// <summary>Grain storage in a dictionary that checks etags as a blob store does and records which entries were written.</summary>
+internal sealed class DictionaryGrainStorage : IGrainStorage
+{
+    private readonly Dictionary<string, (object State, string ETag)> _entries = [];
+
+    public List<string> Written { get; } = [];
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (_entries.TryGetValue(Key(stateName, grainId), out var entry))
+        {
+            grainState.State = (T)entry.State;
+            grainState.ETag = entry.ETag;
+            grainState.RecordExists = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var key = Key(stateName, grainId);
+        var stored = _entries.TryGetValue(key, out var entry) ? entry.ETag : null;
+        if (stored != grainState.ETag)
+            throw new InconsistentStateException($"etag {grainState.ETag} is not the stored {stored}", stored, grainState.ETag);
+        grainState.ETag = Guid.NewGuid().ToString("N");
+        _entries[key] = (grainState.State!, grainState.ETag);
+        Written.Add(stateName);
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        _entries.Remove(Key(stateName, grainId));
+        return Task.CompletedTask;
+    }
+
+    private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
+}
