@@ -51,6 +51,9 @@ public sealed class JobRecord
     /// </summary>
     [Id(20)] public string? TraceParent { get; set; }
 
+    /// <summary>A text manifest planned by byte ranges (<see cref="Planning.ManifestPlan"/>); null for a plan of shard manifests.</summary>
+    [Id(21)] public Planning.ManifestPlan? Plan { get; set; }
+
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
     /// <summary>The manifest of <paramref name="shard"/> is written: the plan grows by it and resumes after it.</summary>
@@ -116,6 +119,11 @@ public sealed class JobRecord
             ClassifierRuns.Add(new ClassifierRun(classifier, report.Provider));
         if (report.Failed > 0)
             FailedByShard[shard] = report.Failed;
+        if (Plan is { } plan)
+        {
+            plan.Committed(shard, report);
+            ImagesTotal = plan.ImagesTotal(ImagesSucceeded + ImagesFailed, ShardsDone);
+        }
     }
 
     /// <summary>Makes a done shard runnable again, taking its images back out of the counters.</summary>
@@ -128,6 +136,11 @@ public sealed class JobRecord
         var failed = FailedByShard.Remove(shard, out var f) ? f : 0;
         ImagesFailed -= failed;
         ImagesSucceeded -= ImagesInShard(shard) - failed;
+        if (Plan is { } plan)
+        {
+            plan.ImagesByShard.Remove(shard);
+            ImagesTotal = plan.ImagesTotal(ImagesSucceeded + ImagesFailed, ShardsDone);
+        }
     }
 
     /// <summary>The fraction of all listed images that ended as error rows.</summary>
@@ -144,6 +157,7 @@ public sealed class JobRecord
         // Status leaves the job (API, events, CLI): its URIs without SAS tokens.
         Spec = Spec is null ? null : Spec with { Dataset = SecretRedactor.Uri(Spec.Dataset), Output = SecretRedactor.Uri(Spec.Output) },
         ImagesTotal = ImagesTotal,
+        ImagesTotalEstimated = Plan is { Exact: false } && ShardsDone < ShardCount,
         ImagesSucceeded = ImagesSucceeded,
         ImagesFailed = ImagesFailed,
         ShardsTotal = ShardCount,
@@ -162,5 +176,6 @@ public sealed class JobRecord
 
     /// <summary>Every shard but the last is full.</summary>
     public long ImagesInShard(int shard) =>
-        shard < ShardCount - 1 || !PlanningComplete ? Spec!.ShardSize : ImagesTotal - (long)Spec!.ShardSize * (ShardCount - 1);
+        Plan?.ImagesIn(shard) is { } sliced ? sliced
+        : shard < ShardCount - 1 || !PlanningComplete ? Spec!.ShardSize : ImagesTotal - (long)Spec!.ShardSize * (ShardCount - 1);
 }

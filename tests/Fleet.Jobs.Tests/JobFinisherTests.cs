@@ -1,3 +1,7 @@
+using Fleet.Jobs.Planning;
+using Fleet.Storage.Datasets.Slices;
+using Fleet.Storage.Security;
+using Microsoft.Extensions.Options;
 using Fleet.Contracts;
 using Fleet.Jobs.Finish;
 using Fleet.Jobs.Tests.Cluster;
@@ -30,10 +34,15 @@ public sealed class JobFinisherTests
         PlanningComplete = true,
     };
 
+    /// <summary>Nothing here is planned by byte ranges: a planner without storage.</summary>
+    private static ManifestSlicePlanner SlicePlanner => new(
+        IntakePolicy.Unrestricted,
+        new ManifestSlices(null, ResiliencePipeline.Empty), Options.Create(new PlanningOptions()));
+
     private LocalResultStore Results => new(_output, ResiliencePipeline.Empty);
 
     private Task<FinishOutcome> FinishAsync() =>
-        new JobFinisher(ModelCatalog.LoadDefault(), _manifests, new JobClock(new FakeTimeProvider()), NullLogger<JobFinisher>.Instance)
+        new JobFinisher(ModelCatalog.LoadDefault(), _manifests, SlicePlanner, new JobClock(new FakeTimeProvider()), NullLogger<JobFinisher>.Instance)
             .FinishAsync(JobId, _job, Results, CancellationToken.None);
 
     private async Task PlannedAndCommittedAsync(params int[] shards)
