@@ -24,8 +24,9 @@ public sealed class FileManifestSource(string path) : IManifestSource
         var head = await HeadAsync(cancellationToken).ConfigureAwait(false);
         if (head.Version != version)
             throw new ManifestChangedException(path, version, head.Version);
-        // Unbuffered: the slice reader reads in large blocks of its own.
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // Unbuffered (the slice reader reads blocks of its own) and synchronous: a slice is a few KiB of a local file, and
+        // an asynchronous handle's thread-pool hop per read cost more than the read.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         stream.Position = offset;
         return stream;
     }

@@ -37,7 +37,7 @@ public static class ManifestSliceReader
         var stream = await source.OpenAsync(from, slice.End - from + StraddleAllowance, slice.Version, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var lines = new SliceLineReader(stream, from, limits.MaxManifestLineLength, describe);
+            var lines = new SliceLineReader(stream, from, limits.MaxManifestLineLength, describe, slice.End - from + StraddleAllowance);
             if (skipFirst)
                 await lines.SkipLineAsync(cancellationToken).ConfigureAwait(false);
             var fields = new List<string>();

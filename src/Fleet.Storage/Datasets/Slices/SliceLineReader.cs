@@ -8,9 +8,10 @@ namespace Fleet.Storage.Datasets.Slices;
 /// at the end of the stream. A line is held whole (its bytes up to the limit, never more), so an owned line longer than
 /// the limit throws <see cref="DatasetLimitException"/>; <see cref="SkipLineAsync"/> discards a line of any length.
 /// </summary>
-internal sealed class SliceLineReader(Stream stream, long origin, int maxLineBytes, string describe)
+internal sealed class SliceLineReader(Stream stream, long origin, int maxLineBytes, string describe, long expected = 64 * 1024)
 {
-    private byte[] _buffer = new byte[64 * 1024];
+    // Sized to the slice: a fleet reads many small slices, and a 64 KiB buffer for each 3 KiB one was most of the cost.
+    private byte[] _buffer = new byte[(int)Math.Clamp(expected, 1024, 64 * 1024)];
     private long _bufferOrigin = origin;
     private int _head;
     private int _tail;
