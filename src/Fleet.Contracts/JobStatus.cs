@@ -7,7 +7,7 @@ public sealed record JobStatus
     [Id(0)] public required string JobId { get; init; }
     [Id(1)] public JobState State { get; init; }
     [Id(2)] public JobSpec? Spec { get; init; }
-    /// <summary>Images listed so far; final once <see cref="PlanningComplete"/>.</summary>
+    /// <summary>Images listed so far; final once <see cref="PlanningComplete"/> unless <see cref="ImagesTotalEstimated"/>.</summary>
     [Id(3)] public long ImagesTotal { get; init; }
     [Id(4)] public long ImagesSucceeded { get; init; }
     [Id(5)] public long ImagesFailed { get; init; }
@@ -24,6 +24,12 @@ public sealed record JobStatus
     [Id(14)] public int ShardsPending { get; init; }
     /// <summary>Estimated time left at the current rate; null while planning or when nothing has been committed yet.</summary>
     [Id(15)] public TimeSpan? Eta { get; init; }
+
+    /// <summary>
+    /// True while <see cref="ImagesTotal"/> is an estimate: a large text manifest planned by byte ranges counts its images
+    /// as its shards are read (done shards exactly, the rest from the manifest's size and average line length).
+    /// </summary>
+    [Id(16)] public bool ImagesTotalEstimated { get; init; }
 
     public long ImagesDone => ImagesSucceeded + ImagesFailed;
 }

@@ -27,6 +27,9 @@ public sealed record ShardLease
     /// <summary>The job's trace (W3C traceparent of its submit): the worker's shard span is a child of it.</summary>
     [Id(8)] public string? TraceParent { get; init; }
 
+    /// <summary>The shard's byte range of the job's text manifest, read directly; null for a shard with a shard manifest.</summary>
+    [Id(9)] public ManifestSlice? Slice { get; init; }
+
     /// <summary>The item an isolated worker reports once its last image is done (it stages and commits next): nothing is in flight.</summary>
     public const int PastLastImage = -1;
 

@@ -333,12 +333,25 @@ public sealed class JobGrain(
         activity?.SetTag("fleet.job", JobId);
         try
         {
-            await foreach (var shard in planner.PlanAsync(JobId, Job.Spec!, Job.ShardCount, Job.PlanCheckpoint, cancellationToken))
+            // A text manifest is planned by byte ranges at once (no shard manifests); a plan already made is kept.
+            if (Job.Plan is null && Job.ShardCount == 0 && await planner.PlanSlicesAsync(Job.Spec!, cancellationToken) is { } slices)
             {
-                // Manifest first, then the count and checkpoint: a crash in between re-plans (and rewrites) this shard.
-                Job.Planned(shard);
+                Job.Plan = slices;
+                Job.ShardCount = slices.Shards;
+                Job.ImagesTotal = slices.EstimatedImages;
                 _checkpoints.Dirty = true;
-                Scheduler.Enqueue(shard.Shard);
+                for (var shard = 0; shard < slices.Shards; shard++)
+                    Scheduler.Enqueue(shard);
+            }
+            if (Job.Plan is null)
+            {
+                await foreach (var shard in planner.PlanAsync(JobId, Job.Spec!, Job.ShardCount, Job.PlanCheckpoint, cancellationToken))
+                {
+                    // Manifest first, then the count and checkpoint: a crash in between re-plans (and rewrites) this shard.
+                    Job.Planned(shard);
+                    _checkpoints.Dirty = true;
+                    Scheduler.Enqueue(shard.Shard);
+                }
             }
             // Each manifest write was an await at which a cancel or a failure could land: a stopped job stays stopped
             // (its plan so far is kept for a resume).

@@ -75,6 +75,9 @@ public sealed class JobRecord
     /// <summary>How many segments hold the progress of the planned shards.</summary>
     public int ProgressSegmentCount => (ShardCount + ProgressSegment.Shards - 1) / ProgressSegment.Shards;
 
+    /// <summary>A text manifest planned by byte ranges (<see cref="Planning.ManifestPlan"/>); null for a plan of shard manifests.</summary>
+    [Id(23)] public Planning.ManifestPlan? Plan { get; set; }
+
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
     /// <summary>The manifest of <paramref name="shard"/> is written: the plan grows by it and resumes after it.</summary>
@@ -163,6 +166,11 @@ public sealed class JobRecord
         ImagesFailed += report.Failed;
         if (report.Classifier is { } classifier && !ClassifierRuns.Contains(new ClassifierRun(classifier, report.Provider)))
             ClassifierRuns.Add(new ClassifierRun(classifier, report.Provider));
+        if (Plan is { } plan)
+        {
+            plan.Committed(shard, report);
+            ImagesTotal = plan.ImagesTotal(ImagesSucceeded + ImagesFailed, ShardsDone);
+        }
     }
 
     /// <summary>Makes a done shard runnable again, taking its images back out of the counters.</summary>
@@ -176,6 +184,11 @@ public sealed class JobRecord
         ShardsDone--;
         ImagesFailed -= failed;
         ImagesSucceeded -= ImagesInShard(shard) - failed;
+        if (Plan is { } plan)
+        {
+            plan.ImagesByShard.Remove(shard);
+            ImagesTotal = plan.ImagesTotal(ImagesSucceeded + ImagesFailed, ShardsDone);
+        }
     }
 
     /// <summary>The fraction of all listed images that ended as error rows.</summary>
@@ -192,6 +205,7 @@ public sealed class JobRecord
         // Status leaves the job (API, events, CLI): its URIs without SAS tokens.
         Spec = Spec is null ? null : Spec with { Dataset = SecretRedactor.Uri(Spec.Dataset), Output = SecretRedactor.Uri(Spec.Output) },
         ImagesTotal = ImagesTotal,
+        ImagesTotalEstimated = Plan is { Exact: false } && ShardsDone < ShardCount,
         ImagesSucceeded = ImagesSucceeded,
         ImagesFailed = ImagesFailed,
         ShardsTotal = ShardCount,
@@ -210,5 +224,6 @@ public sealed class JobRecord
 
     /// <summary>Every shard but the last is full.</summary>
     public long ImagesInShard(int shard) =>
-        shard < ShardCount - 1 || !PlanningComplete ? Spec!.ShardSize : ImagesTotal - (long)Spec!.ShardSize * (ShardCount - 1);
+        Plan?.ImagesIn(shard) is { } sliced ? sliced
+        : shard < ShardCount - 1 || !PlanningComplete ? Spec!.ShardSize : ImagesTotal - (long)Spec!.ShardSize * (ShardCount - 1);
 }

@@ -22,6 +22,10 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new JobClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<JobAdmission>();
+        services.AddOptions<PlanningOptions>().BindConfiguration(PlanningOptions.SectionName)
+            .Validate(o => o.SampleBytes > 0, $"{PlanningOptions.SectionName}:SampleBytes must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<ManifestSlicePlanner>();
         services.AddSingleton<ShardPlanner>();
         services.AddSingleton<JobFinisher>();
         return services;

@@ -67,6 +67,10 @@ public static class StorageServiceCollectionExtensions
             DatasetHttpClient(sp),
             sp.GetRequiredService<IntakePolicy>(),
             sp.GetRequiredService<IOptions<ItemLimits>>().Value));
+        services.AddSingleton(sp => new Datasets.Slices.ManifestSlices(
+            sp.GetRequiredService<StorageAccount>(),
+            sp.GetRequiredService<ResiliencePipeline>(),
+            sp.GetRequiredService<IOptions<ItemLimits>>().Value));
         services.AddSingleton(sp => new ItemReader(
             sp.GetRequiredService<StorageAccount>(),
             sp.GetRequiredService<ResiliencePipeline>(),

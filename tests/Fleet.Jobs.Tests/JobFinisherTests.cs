@@ -1,3 +1,7 @@
+using Fleet.Jobs.Planning;
+using Fleet.Storage.Datasets.Slices;
+using Fleet.Storage.Security;
+using Microsoft.Extensions.Options;
 using Fleet.Contracts;
 using Fleet.Jobs.Finish;
 using Fleet.Jobs.Tests.Cluster;
@@ -30,9 +34,14 @@ public sealed class JobFinisherTests
         PlanningComplete = true,
     };
 
+    /// <summary>Nothing here is planned by byte ranges: a planner without storage.</summary>
+    private static ManifestSlicePlanner SlicePlanner => new(
+        IntakePolicy.Unrestricted,
+        new ManifestSlices(null, ResiliencePipeline.Empty), Options.Create(new PlanningOptions()));
+
     private LocalResultStore Results => new(_output, ResiliencePipeline.Empty);
 
-    private JobFinisher Finisher => new(ModelCatalog.LoadDefault(), _manifests, new JobClock(new FakeTimeProvider()), NullLogger<JobFinisher>.Instance);
+    private JobFinisher Finisher => new(ModelCatalog.LoadDefault(), _manifests, SlicePlanner, new JobClock(new FakeTimeProvider()), NullLogger<JobFinisher>.Instance);
 
     private Task<FinishOutcome> FinishAsync() => Finisher.FinishAsync(JobId, _job, Results, CancellationToken.None);
 

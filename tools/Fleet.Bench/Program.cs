@@ -40,8 +40,10 @@ root.Subcommands.Add(Scenario("control-plane", "The engine with a stand-in model
     (p, ct) => ControlPlaneScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--warmup-runs"), p.GetValue<int[]>("--silos")!, p.GetValue<int>("--wait-ms"), p.GetValue<int>("--images-per-silo"), ct)));
 root.Subcommands.Add(Scenario("plan", "Planning a large manifest: first shard, total time, peak memory",
     [new Option<int>("--lines") { Description = "Manifest lines", DefaultValueFactory = _ => 1_000_000 },
-     new Option<int>("--shard-size") { Description = "Images per shard", DefaultValueFactory = _ => Fleet.Contracts.JobSpec.DefaultShardSize }],
-    (p, ct) => PlanScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--lines"), p.GetValue<int>("--shard-size"), ct)));
+     new Option<int>("--shard-size") { Description = "Images per shard", DefaultValueFactory = _ => Fleet.Contracts.JobSpec.DefaultShardSize },
+     new Option<bool>("--blob") { Description = "The manifest as a blob on the engine's Azurite, not a local file" },
+     new Option<int>("--readers") { Description = "Slices read at once in the aggregate read", DefaultValueFactory = _ => 8 }],
+    (p, ct) => PlanScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--lines"), p.GetValue<int>("--shard-size"), p.GetValue<bool>("--blob"), p.GetValue<int>("--readers"), ct)));
 root.Subcommands.Add(Scenario("lease-rate", "Shards one job leases and takes back a second when each checkpoint write costs N ms",
     [new Option<int>("--write-ms") { Description = "Milliseconds added to every job-state write", DefaultValueFactory = _ => 20 },
      new Option<int>("--workers") { Description = "Simulated workers", DefaultValueFactory = _ => 32 },

@@ -40,7 +40,8 @@ public static class JobProgressRenderer
 
     public static string Describe(JobStatus status)
     {
-        var total = status.PlanningComplete ? status.ImagesTotal.ToString() : $"{status.ImagesTotal}+";
+        // "+": still listing; "~": an estimate from a manifest planned by byte ranges, exact once its shards are read.
+        var total = !status.PlanningComplete ? $"{status.ImagesTotal}+" : status.ImagesTotalEstimated ? $"~{status.ImagesTotal}" : status.ImagesTotal.ToString();
         var eta = status.Eta is { } e ? $" · ETA {e:hh\\:mm\\:ss}" : "";
         var running = status.ShardsLeased > 0 ? $", {status.ShardsLeased} running" : "";
         return $"{status.State.ToString().ToLowerInvariant()}: {status.ImagesDone}/{total} images ({status.ImagesFailed} failed) · " +

@@ -1,3 +1,4 @@
+using Fleet.Jobs.Planning;
 using Fleet.Models;
 using Fleet.Storage.Results;
 using Fleet.Storage.Security;
@@ -12,14 +13,19 @@ namespace Fleet.Jobs.Finish;
 /// The shard manifests are deleted after the job says Succeeded (<see cref="DeleteManifestsAsync"/>): at 1.5M shards
 /// that takes many minutes, which no report should wait for.
 /// </summary>
-public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manifests, JobClock clock, ILogger<JobFinisher> logger)
+public sealed class JobFinisher(ModelCatalog catalog, IShardManifestStore manifests, ManifestSlicePlanner slices, JobClock clock, ILogger<JobFinisher> logger)
 {
     public async Task<FinishOutcome> FinishAsync(string jobId, JobRecord job, IResultStore results, CancellationToken cancellationToken)
     {
         try
         {
             if (await WriteSuccessAsync(jobId, job, results, cancellationToken) is { Count: > 0 } missing)
+            {
+                // A slice's image count is known only to the worker that read it: read again, so the counters stay exact.
+                if (job.Plan is { } plan)
+                    await slices.CountAsync(job.Spec!, plan, missing, cancellationToken);
                 return new FinishOutcome.Reopen(missing);
+            }
         }
         catch (Exception e)
         {

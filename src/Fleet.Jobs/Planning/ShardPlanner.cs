@@ -11,8 +11,11 @@ namespace Fleet.Jobs.Planning;
 /// re-plans from the last handed-over checkpoint. A few manifest writes are in flight at once: one storage round trip
 /// each would make planning 1M images take minutes.
 /// </summary>
-public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestStore manifests)
+public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestStore manifests, ManifestSlicePlanner slices)
 {
+    /// <summary>The plan of a text manifest by byte ranges (<see cref="ManifestSlicePlanner"/>); null: list it with <see cref="PlanAsync"/>.</summary>
+    public Task<ManifestPlan?> PlanSlicesAsync(JobSpec spec, CancellationToken cancellationToken) => slices.PlanAsync(spec, cancellationToken);
+
     private const int ParallelManifestWrites = 8;
 
     /// <summary>
@@ -35,7 +38,7 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
                 // The shards planned so far are handed over (a resume after raising the limit carries on from them).
                 while (writes.Count > 0)
                     yield return await PublishOldestAsync(writes);
-                throw TooManyShards(spec);
+                throw TooManyShards(spec, listers.Limits);
             }
             batch.Add(new ShardItem(item.Uri, item.Columns, item.Range));
             checkpoint = item.Checkpoint;
@@ -68,8 +71,8 @@ public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestSto
     }
 
     /// <summary>A job plans at most <see cref="ItemLimits.MaxShardsPerJob"/> shards: each is a manifest blob and a place in the job grain's state.</summary>
-    private DatasetLimitException TooManyShards(JobSpec spec) => new(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"the dataset needs more than {listers.Limits.MaxShardsPerJob:N0} shards of {spec.ShardSize} images ({ItemLimits.Setting(nameof(ItemLimits.MaxShardsPerJob))}); use a larger shardSize or split the dataset"));
+    internal static DatasetLimitException TooManyShards(JobSpec spec, ItemLimits limits) => new(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"the dataset needs more than {limits.MaxShardsPerJob:N0} shards of {spec.ShardSize} images ({ItemLimits.Setting(nameof(ItemLimits.MaxShardsPerJob))}); use a larger shardSize or split the dataset"));
 
     private static async Task<PlannedShard> PublishOldestAsync(Queue<(PlannedShard Shard, Task Written)> writes)
     {

@@ -22,5 +22,6 @@ public sealed record LeaseGrant(ActiveLease Lease, ShardIsolation? Isolation, bo
         Isolate = Isolation is not null,
         Poisoned = Isolation?.Poisoned.ToArray() ?? [],
         TraceParent = job.TraceParent,
+        Slice = job.Plan?.Slice(Lease.Shard),
     };
 }

@@ -16,11 +16,11 @@ internal static class ManifestEntries
 
     public static string Checkpoint(long line) => line.ToString(CultureInfo.InvariantCulture);
 
-    public static DatasetItem Invalid(long line, string reason, string raw) =>
-        DatasetItem.Invalid($"line {Checkpoint(line)}: {reason}: {Quote(raw)}", Checkpoint(line));
+    public static DatasetItem Invalid(EntryPosition at, string reason, string raw) =>
+        DatasetItem.Invalid($"{at.Label}: {reason}: {Quote(raw)}", at.Checkpoint);
 
     /// <summary>A JSON Lines entry: an object whose "uri" is a string; its other fields are the item's columns.</summary>
-    public static DatasetItem FromJson(string text, Uri manifest, long line)
+    public static DatasetItem FromJson(string text, Uri manifest, EntryPosition line)
     {
         string? value;
         Dictionary<string, JsonElement>? columns = null;
@@ -51,7 +51,7 @@ internal static class ManifestEntries
     /// <paramref name="item"/> carrying <paramref name="columns"/>; an entry whose columns exceed <see cref="MaxColumnBytes"/>
     /// (measured by its whole text, <paramref name="raw"/>) becomes an invalid item, so it is an error row, not a lost image.
     /// </summary>
-    public static DatasetItem WithColumns(DatasetItem item, Dictionary<string, JsonElement>? columns, long line, string raw)
+    public static DatasetItem WithColumns(DatasetItem item, Dictionary<string, JsonElement>? columns, EntryPosition line, string raw)
     {
         if (columns is null || item.IsInvalid)
             return item;
@@ -64,10 +64,10 @@ internal static class ManifestEntries
     /// An absolute http(s) URI is kept as written (it is the user's identifier in result rows); file URIs and absolute
     /// paths become file:// URIs; anything else is relative to the manifest's own location.
     /// </summary>
-    public static DatasetItem Resolve(string value, Uri manifest, long line)
+    public static DatasetItem Resolve(string value, Uri manifest, EntryPosition line)
     {
         var text = value.Trim();
-        var checkpoint = Checkpoint(line);
+        var checkpoint = line.Checkpoint;
         if (text.Length == 0)
             return Invalid(line, "empty uri", value);
 

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Fleet.Contracts;
 using Fleet.Inference.Classification;
 using Fleet.Storage.Datasets;
+using Fleet.Storage.Datasets.Slices;
 using Fleet.Storage.Resilience;
 using Fleet.Storage.Results;
 using Fleet.Storage.Security;
@@ -21,6 +22,7 @@ namespace Fleet.Worker.Labeling;
 /// </summary>
 public sealed class ShardProcessor(
     IShardManifestStore manifests,
+    ManifestSlices slices,
     ItemReader reader,
     ResultStoreFactory results,
     IImageLabeler labeler,
@@ -55,7 +57,10 @@ public sealed class ShardProcessor(
         var spec = lease.Spec with { Classifier = await classifierChoice.ResolveAsync(lease.Spec.Classifier) };
         var provider = await labeler.ExecutionProviderAsync(spec.Classifier, cancellationToken);
 
-        var items = await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
+        // A text manifest's shard is its byte range, read from the manifest itself; any other shard has a manifest of its own.
+        var items = lease.Slice is { } slice
+            ? await slices.ReadShardAsync(lease.Spec.Dataset, new SliceBounds(slice.Start, slice.End, slice.Version, slice.DataStart), cancellationToken)
+            : await manifests.ReadAsync(lease.JobId, lease.Shard, cancellationToken);
         IReadOnlyList<string> uris = [.. items.Select(i => i.Uri)];
         // One line per shard run started, and one when it is processed: the fault drill adds them up (work done twice).
         logger.LogInformation("Job {JobId} shard {Shard} started: {Images} images", lease.JobId, lease.Shard, uris.Count);

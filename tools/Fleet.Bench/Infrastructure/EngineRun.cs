@@ -31,6 +31,9 @@ internal sealed class EngineRun : IAsyncDisposable
 
     public int Silos { get; }
 
+    /// <summary>The storage the engine runs against (Azurite unless FLEET_STORAGE names another).</summary>
+    public string ConnectionString => _storage.ConnectionString;
+
     /// <summary>Seconds to start Azurite and the silos.</summary>
     public double StartSeconds { get; }
 
