@@ -132,7 +132,7 @@ public static class ControlPlaneSimulation
             CheckpointBytesPerShardCommitted = committed == 0 ? double.NaN : Math.Round(jobBytes / (double)committed, 1),
             WrittenBytesByGrainType = writtenByType,
             LargestStateBytesByGrainType = windowEnd.LargestStates,
-            PeakWorkingSetMB = Math.Round(memory.PeakWorkingSetMB, 1),
+            PeakWorkingSetMB = Math.Round(PeakHeap.PeakWorkingSetMB, 1),
             PeakManagedHeapMB = Math.Round(memory.PeakHeapMB, 1),
             PeakManagedHeapMBPerSilo = Math.Round(memory.PeakHeapMB / options.Silos, 1),
             TotalSeconds = Math.Round((total - submittedAt).TotalSeconds, 2),
@@ -166,7 +166,7 @@ public static class ControlPlaneSimulation
         while ((await fleet.Client.GetGrain<IJobGrain>(jobId).GetStatus()).State is not (JobState.Succeeded or JobState.Failed or JobState.Cancelled))
             await Task.Delay(50, ct);
         var before = fleet.Work.Committed.Where(c => c.Generation < fleet.Work.Generation).GroupBy(c => c.Shard).ToDictionary(g => g.Key, g => g.Min(c => c.AcceptedAt));
-        var after = fleet.Work.Committed.Where(c => c.Generation == fleet.Work.Generation).Select(c => c.Shard).ToHashSet();
+        var after = fleet.Work.Leases.Where(l => l.Generation == fleet.Work.Generation).Select(l => l.Shard).ToHashSet();
         var redone = before.Where(p => after.Contains(p.Key)).ToArray();
         return new ResumeFigures
         {

@@ -1,10 +1,9 @@
-using System.Diagnostics;
-
 namespace Fleet.Testing.Simulation;
 
 /// <summary>
-/// Samples this process's managed heap every 100 ms and keeps the peak (all simulated silos share the process, so the
-/// heap is theirs together), and reads the peak working set (Linux keeps that one itself).
+/// Samples this process's managed heap as the last garbage collection left it (live objects and fragmentation, not the
+/// garbage allocated since) every 100 ms and keeps the peak; all simulated silos share the process, so the heap is
+/// theirs together. The peak working set Linux keeps itself.
 /// </summary>
 internal sealed class PeakHeap : IDisposable
 {
@@ -22,18 +21,22 @@ internal sealed class PeakHeap : IDisposable
         }
     }
 
-    public double PeakWorkingSetMB
+    /// <summary>VmHWM of /proc/self/status (Linux); NaN elsewhere.</summary>
+    public static double PeakWorkingSetMB
     {
         get
         {
-            using var self = Process.GetCurrentProcess();
-            return self.PeakWorkingSet64 / 1024.0 / 1024.0;
+            const string Field = "VmHWM:";
+            if (!File.Exists("/proc/self/status"))
+                return double.NaN;
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(Field, StringComparison.Ordinal));
+            return line is null ? double.NaN : long.Parse(line[Field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
         }
     }
 
     private void Sample()
     {
-        var heap = GC.GetTotalMemory(forceFullCollection: false);
+        var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
         long peak;
         do
         {

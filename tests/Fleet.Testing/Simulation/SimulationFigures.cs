@@ -62,7 +62,7 @@ public sealed record ResumeFigures
     public required double StateReadFraction { get; init; }
     public required double FinishSeconds { get; init; }
 
-    /// <summary>Shards reported before the kill and run again after it.</summary>
+    /// <summary>Shards reported before the kill and leased again after it.</summary>
     public required int ShardsRedone { get; init; }
 
     /// <summary>Of those, shards whose report was answered before the job's last checkpoint that landed began (must be none).</summary>

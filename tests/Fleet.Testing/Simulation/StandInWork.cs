@@ -10,6 +10,7 @@ namespace Fleet.Testing.Simulation;
 public sealed class StandInWork
 {
     private readonly ConcurrentQueue<CommittedShard> _committed = new();
+    private readonly ConcurrentQueue<(int Shard, int Generation)> _leases = new();
     private long _leased;
     private long _refused;
     private long _committedItems;
@@ -28,6 +29,9 @@ public sealed class StandInWork
     public int Generation { get; private set; }
 
     public long Leased => Interlocked.Read(ref _leased);
+
+    /// <summary>Every lease granted, by shard and cluster generation (a resume that hands out a done shard again shows here).</summary>
+    public IReadOnlyCollection<(int Shard, int Generation)> Leases => _leases;
 
     /// <summary>Begin-commits the job refused (a speculative twin, or a lease it had taken back).</summary>
     public long Refused => Interlocked.Read(ref _refused);
@@ -51,7 +55,11 @@ public sealed class StandInWork
         _killed = false;
     }
 
-    internal void CountLease() => Interlocked.Increment(ref _leased);
+    internal void CountLease(int shard, int generation)
+    {
+        _leases.Enqueue((shard, generation));
+        Interlocked.Increment(ref _leased);
+    }
 
     internal void CountRefusal() => Interlocked.Increment(ref _refused);
 

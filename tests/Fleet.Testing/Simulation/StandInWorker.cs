@@ -65,7 +65,7 @@ internal sealed class StandInWorker(IGrainFactory grains, ILocalSiloDetails silo
             var jobId = _jobs[(Interlocked.Increment(ref _rotation) + i) % _jobs.Count];
             if (await grains.GetGrain<IShardLeaseGrain>(jobId).LeaseShard(WorkerId) is { } lease)
             {
-                work.CountLease();
+                work.CountLease(lease.Shard, work.Generation);
                 return lease;
             }
         }
