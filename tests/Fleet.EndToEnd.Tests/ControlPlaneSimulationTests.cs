@@ -18,6 +18,9 @@ public sealed class ControlPlaneSimulationTests(ITestOutputHelper output)
             Images = 20_000,
             Silos = 4,
             KillAt = 0.5,
+            // At most 8 shards in flight for 20 ms each (~400 shards/s whatever the control plane's speed), so the kill,
+            // watched every 5 ms, lands near half on any machine and after any speed-up.
+            LabelTime = TimeSpan.FromMilliseconds(20),
             Settings = new Dictionary<string, string?>
             {
                 // The leases the dead cluster held come back after a lease's life: short, so the test is short.
