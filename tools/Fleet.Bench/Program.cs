@@ -50,6 +50,17 @@ root.Subcommands.Add(Scenario("lease-rate", "Shards one job leases and takes bac
      new Option<int>("--seconds") { Description = "Measured window per run", DefaultValueFactory = _ => 10 },
      new Option<int>("--images") { Description = "Images (one shard each) in the job's manifest", DefaultValueFactory = _ => 200_000 }],
     (p, ct) => LeaseRateScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--write-ms"), p.GetValue<int>("--workers"), p.GetValue<int>("--seconds"), p.GetValue<int>("--images"), ct)));
+root.Subcommands.Add(Scenario("control-plane-scale", "A large job of stand-in items (no image bytes) on 8-32 in-process silos: planning, leases and commits a second, calls per activation, checkpoint bytes, memory, resume after the whole cluster is killed",
+    [new Option<long>("--images") { Description = "Stand-in items in the job", DefaultValueFactory = _ => 1_000_000 },
+     new Option<int[]>("--silos") { Description = "Simulated silo counts", DefaultValueFactory = _ => [8], AllowMultipleArgumentsPerToken = true },
+     new Option<int>("--write-ms") { Description = "Milliseconds added to every grain-state write", DefaultValueFactory = _ => 0 },
+     new Option<int>("--label-ms") { Description = "Stand-in labeling milliseconds per shard", DefaultValueFactory = _ => 0 },
+     new Option<int>("--slots") { Description = "Shards each silo's stand-in worker runs at once", DefaultValueFactory = _ => 2 },
+     new Option<double>("--kill-at") { Description = "Kill the whole cluster at this fraction of the images and resume on a new one (0: no kill)", DefaultValueFactory = _ => 0.5 },
+     new Option<int?>("--shard-size") { Description = "Images per shard (default: the job spec's)" },
+     new Option<bool>("--rows") { Description = "Write a row per item and check every item is in exactly one row (slower; default: empty parts)" }],
+    (p, ct) => ControlPlaneScaleScenario.RunAsync(p.GetValue(runs), p.GetValue<long>("--images"), p.GetValue<int[]>("--silos")!, p.GetValue<int>("--write-ms"), p.GetValue<int>("--label-ms"),
+        p.GetValue<int>("--slots"), p.GetValue<double>("--kill-at"), p.GetValue<int?>("--shard-size"), p.GetValue<bool>("--rows"), p.GetValue(settings) ?? [], ct)));
 root.Subcommands.Add(Scenario("memory", "Peak working set of `fleet run` (a child process) at several sizes",
     [new Option<int[]>("--sizes") { Description = "Image counts", DefaultValueFactory = _ => [1000, 10000], AllowMultipleArgumentsPerToken = true }],
     (p, ct) => MemoryScenario.RunAsync(p.GetValue(runs), p.GetValue<int[]>("--sizes")!, ct)));

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Fleet.Storage.Scaling;
 
-namespace Fleet.Jobs.Tests.Cluster;
+namespace Fleet.Testing.Orleans;
 
 /// <summary>Pending-work markers in memory, shared by the silos of one in-process test cluster (what the blob container is to a fleet).</summary>
 public sealed class InMemoryPendingWorkMarkers : IPendingWorkMarkers
