@@ -1,4 +1,5 @@
 using Fleet.Contracts;
+using Fleet.Storage.Datasets.Slices;
 using Fleet.Storage.Results;
 using Fleet.Storage.Shards;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ namespace Fleet.Testing.Simulation;
 /// does), "labels" in <see cref="StandInWork.LabelTime"/>, asks for the commit, commits the part through the real result
 /// store and reports. No renewals: a shard takes far less than a lease's life here. Killed, it stops between any two steps.
 /// </summary>
-internal sealed class StandInWorker(IGrainFactory grains, ILocalSiloDetails silo, IShardManifestStore manifests, ResultStoreFactory results,
+internal sealed class StandInWorker(IGrainFactory grains, ILocalSiloDetails silo, IShardManifestStore manifests, ManifestSlices slices, ResultStoreFactory results,
     StandInWork work, ILogger<StandInWorker> logger) : BackgroundService
 {
     private static readonly ResultModels Models = new("stand-in", null, null);
@@ -78,7 +79,10 @@ internal sealed class StandInWorker(IGrainFactory grains, ILocalSiloDetails silo
         var generation = work.Generation;
         if (work.LabelTime > TimeSpan.Zero)
             await Task.Delay(work.LabelTime, stop);
-        var items = await manifests.ReadAsync(lease.JobId, lease.Shard, stop);
+        // As the real worker (ShardProcessor): a text manifest's shard is its byte range of the manifest itself.
+        var items = lease.Slice is { } slice
+            ? await slices.ReadShardAsync(lease.Spec.Dataset, new SliceBounds(slice.Start, slice.End, slice.Version, slice.DataStart), stop)
+            : await manifests.ReadAsync(lease.JobId, lease.Shard, stop);
         if (work.Killed)
             return;
         if (!await job.BeginCommit(lease.Token))
