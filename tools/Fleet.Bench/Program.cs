@@ -48,8 +48,14 @@ root.Subcommands.Add(Scenario("lease-rate", "Shards one job leases and takes bac
     [new Option<int>("--write-ms") { Description = "Milliseconds added to every job-state write", DefaultValueFactory = _ => 20 },
      new Option<int>("--workers") { Description = "Simulated workers", DefaultValueFactory = _ => 32 },
      new Option<int>("--seconds") { Description = "Measured window per run", DefaultValueFactory = _ => 10 },
-     new Option<int>("--images") { Description = "Images (one shard each) in the job's manifest", DefaultValueFactory = _ => 200_000 }],
-    (p, ct) => LeaseRateScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--write-ms"), p.GetValue<int>("--workers"), p.GetValue<int>("--seconds"), p.GetValue<int>("--images"), ct)));
+     new Option<int>("--images") { Description = "Images (one shard each) in the job's manifest", DefaultValueFactory = _ => 200_000 },
+     new Option<bool>("--wait-for-writes") { Description = "Every lease waits for its checkpoint write (Fleet:Jobs:WriteLeasesBehind=false): the before figure" }],
+    (p, ct) => LeaseRateScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--write-ms"), p.GetValue<int>("--workers"), p.GetValue<int>("--seconds"), p.GetValue<int>("--images"), p.GetValue<bool>("--wait-for-writes"), ct)));
+root.Subcommands.Add(Scenario("checkpoint-bytes", "Bytes a job's checkpoints write per second at a commit rate, by job size: progress segments vs the whole record",
+    [new Option<int>("--seconds") { Description = "Checkpoints (one a second) per run", DefaultValueFactory = _ => 10 },
+     new Option<int>("--commits-per-second") { Description = "Shards committed per second", DefaultValueFactory = _ => 20_000 },
+     new Option<int[]>("--shards") { Description = "Job sizes in shards", DefaultValueFactory = _ => [1_000_000, 10_000_000], AllowMultipleArgumentsPerToken = true }],
+    (p, _) => CheckpointBytesScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--seconds"), p.GetValue<int>("--commits-per-second"), p.GetValue<int[]>("--shards")!)));
 root.Subcommands.Add(Scenario("control-plane-scale", "A large job of stand-in items (no image bytes) on 8-32 in-process silos: planning, leases and commits a second, calls per activation, checkpoint bytes, memory, resume after the whole cluster is killed",
     [new Option<long>("--images") { Description = "Stand-in items in the job", DefaultValueFactory = _ => 1_000_000 },
      new Option<int[]>("--silos") { Description = "Simulated silo counts", DefaultValueFactory = _ => [8], AllowMultipleArgumentsPerToken = true },

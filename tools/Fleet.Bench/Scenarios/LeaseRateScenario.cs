@@ -23,7 +23,7 @@ namespace Fleet.Bench.Scenarios;
 /// </summary>
 internal static class LeaseRateScenario
 {
-    public static async Task<object> RunAsync(int runs, int writeMs, int workers, int seconds, int images, CancellationToken cancellationToken)
+    public static async Task<object> RunAsync(int runs, int writeMs, int workers, int seconds, int images, bool waitForWrites, CancellationToken cancellationToken)
     {
         var work = Path.Combine(Path.GetTempPath(), $"fleet-bench-{Guid.NewGuid():N}"[..24]);
         Directory.CreateDirectory(work);
@@ -37,7 +37,7 @@ internal static class LeaseRateScenario
         await using var storage = await DevelopmentStorage.StartAsync(Environment.GetEnvironmentVariable("FLEET_STORAGE"), Path.Combine(work, "azurite"),
             BenchPaths.RepositoryRoot, cancellationToken);
         var delayed = new DelayedGrainStorage { BeforeWrite = () => Task.Delay(writeMs) };
-        var cluster = await StartClusterAsync(storage.ConnectionString, delayed);
+        var cluster = await StartClusterAsync(storage.ConnectionString, delayed, waitForWrites);
         try
         {
             var shardsPerSecond = new List<double>();
@@ -78,6 +78,7 @@ internal static class LeaseRateScenario
                 seconds,
                 images,
                 runs,
+                leases = waitForWrites ? "each waits for its checkpoint write" : "written behind (the default)",
                 storage = $"Azurite (job state behind +{writeMs} ms a write, shard manifests) on one in-process silo; the bench speaks the workers' protocol",
                 shardsPerSecond = Spread.Of(shardsPerSecond.ToArray()),
                 checkpointWritesPerSecond = Spread.Of(writesPerSecond.ToArray()),
@@ -108,7 +109,7 @@ internal static class LeaseRateScenario
         return completed;
     }
 
-    private static async Task<InProcessTestCluster> StartClusterAsync(string connectionString, DelayedGrainStorage delayed)
+    private static async Task<InProcessTestCluster> StartClusterAsync(string connectionString, DelayedGrainStorage delayed, bool waitForWrites)
     {
         var account = new StorageAccount(connectionString);
         var builder = new InProcessTestClusterBuilder(1);
@@ -127,7 +128,7 @@ internal static class LeaseRateScenario
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Fleet:Worker:Enabled"] = "false",
-                ["Fleet:Jobs:WriteLeasesBehind"] = "true",
+                ["Fleet:Jobs:WriteLeasesBehind"] = (!waitForWrites).ToString(),
                 // No model is loaded: the stand-in labeler is registered in its place (the silo's workers are off anyway).
                 ["Fleet:Inference:StandIn:WaitMs"] = "1",
                 ["Fleet:Intake:AllowAnyLocalPath"] = "true",
