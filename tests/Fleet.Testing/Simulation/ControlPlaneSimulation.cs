@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fleet.Contracts;
+using Fleet.Jobs.Progress;
 using Fleet.Storage.Results;
 using Polly;
 
@@ -147,7 +148,10 @@ public static class ControlPlaneSimulation
         var killStarted = clock.Elapsed;
         await fleet.KillAsync();
         var killSeconds = (clock.Elapsed - killStarted).TotalSeconds;
-        var lastCheckpoint = fleet.Storage.LastDurableWriteStarted(jobId) ?? long.MinValue;
+        // A shard's commit is durable once a write of its progress segment began after its report was accepted (the
+        // job record holds no done bits): per segment, the last such write that landed before the kill.
+        var landed = fleet.Storage.LastDurableWritesStarted(jobId);
+        long CheckpointOf(int shard) => landed.GetValueOrDefault(ShardProgressStore.StateName(shard / ProgressSegment.Shards), long.MinValue);
         var stored = fleet.Storage.StoredBytes();
         var readBefore = fleet.Storage.Totals().ReadBytes;
         progress($"killed the whole cluster at {fraction:P0} ({killSeconds:F1} s); {stored} bytes of state stored");
@@ -179,8 +183,8 @@ public static class ControlPlaneSimulation
             StateReadFraction = stored == 0 ? double.NaN : Math.Round(read / (double)stored, 4),
             FinishSeconds = Math.Round((clock.Elapsed - restart).TotalSeconds, 2),
             ShardsRedone = redone.Length,
-            CheckpointedShardsRedone = redone.Count(p => p.Value < lastCheckpoint),
-            ShardsAfterLastCheckpoint = before.Count(p => p.Value >= lastCheckpoint),
+            CheckpointedShardsRedone = redone.Count(p => p.Value < CheckpointOf(p.Key)),
+            ShardsAfterLastCheckpoint = before.Count(p => p.Value >= CheckpointOf(p.Key)),
         };
     }
 

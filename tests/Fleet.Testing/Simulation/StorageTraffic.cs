@@ -15,7 +15,7 @@ public sealed class StorageTraffic
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), Entry> _states = new();
     private readonly ConcurrentDictionary<string, Counters> _byType = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<GrainId, long> _lastDurableWriteStarted = new();
+    private readonly ConcurrentDictionary<(string State, GrainId Grain), long> _lastDurableWriteStarted = new();
     private long _etag;
     private volatile bool _severed;
 
@@ -49,14 +49,13 @@ public sealed class StorageTraffic
     public long LargestState(string grainType) => _states.Where(p => p.Key.Grain.Type.ToString() == grainType).Select(p => (long)p.Value.Data.Length).DefaultIfEmpty(0).Max();
 
     /// <summary>
-    /// When (Stopwatch timestamp) the last write that landed for a grain keyed <paramref name="key"/> began: it holds
-    /// everything those grains had answered before that moment.
+    /// Per state name of the grains keyed <paramref name="key"/>: when (Stopwatch timestamp) its last write that landed
+    /// began. That entry holds everything those grains had put in it before that moment.
     /// </summary>
-    public long? LastDurableWriteStarted(string key)
-    {
-        var starts = _lastDurableWriteStarted.Where(p => p.Key.Key.ToString() == key).Select(p => p.Value).ToArray();
-        return starts.Length == 0 ? null : starts.Max();
-    }
+    public IReadOnlyDictionary<string, long> LastDurableWritesStarted(string key) =>
+        _lastDurableWriteStarted.Where(p => p.Key.Grain.Key.ToString() == key)
+            .GroupBy(p => p.Key.State, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(p => p.Value), StringComparer.Ordinal);
 
     private void ThrowIfSevered()
     {
@@ -146,7 +145,7 @@ public sealed class StorageTraffic
             grainState.ETag = stored.ETag;
             grainState.RecordExists = true;
             traffic.CountersOf(grainId).Wrote(data.Length);
-            traffic._lastDurableWriteStarted.AddOrUpdate(grainId, started, (_, last) => Math.Max(last, started));
+            traffic._lastDurableWriteStarted.AddOrUpdate(key, started, (_, last) => Math.Max(last, started));
         }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
