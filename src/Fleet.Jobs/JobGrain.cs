@@ -46,6 +46,8 @@ public sealed class JobGrain(
     private CancellationTokenSource? _planning;
     private bool _finishing;
     private bool _deletingManifests;
+    private HashSet<string> _deadSilos = [];
+    private MembershipVersion _deadSilosAt = MembershipVersion.MinValue;
 
     private string JobId => this.GetPrimaryKeyString();
     private JobRecord Job => state.State;
@@ -254,14 +256,22 @@ public sealed class JobGrain(
         return false;
     }
 
-    /// <summary>True when the cluster's membership has declared the worker's silo dead: its lost leases need no more waiting.</summary>
-    private bool IsDead(string worker) =>
-        membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Dead && m.SiloAddress.ToString() == worker);
+    /// <summary>True when the cluster's membership has declared the worker's silo dead: its leases need no more waiting.</summary>
+    private bool IsDead(string worker)
+    {
+        var snapshot = membership.CurrentSnapshot;
+        if (snapshot.Version != _deadSilosAt)
+        {
+            _deadSilos = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
+            _deadSilosAt = snapshot.Version;
+        }
+        return _deadSilos.Contains(worker);
+    }
 
     /// <summary>Counts lost leases (<see cref="ShardScheduler.CountLosses"/>) and writes them before the job goes on. True when that failed the job.</summary>
-    private async Task<bool> CountLostLeasesAsync()
+    private async Task<bool> CountLostLeasesAsync(bool endLeasesOfDead = false)
     {
-        var losses = Scheduler.CountLosses(IsDead);
+        var losses = Scheduler.CountLosses(IsDead, endLeasesOfDead);
         foreach (var lease in losses.Expired)
             logger.LogInformation("Job {JobId} shard {Shard}: the lease of {Worker} expired; the shard goes to another worker", JobId, lease.Shard, lease.Worker);
         foreach (var (loss, nowIsolated) in losses.Lost)
@@ -293,7 +303,7 @@ public sealed class JobGrain(
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (Job.IsActive && await CountLostLeasesAsync())
+        if (Job.IsActive && await CountLostLeasesAsync(endLeasesOfDead: true))
             return;
         await _checkpoints.FlushAsync();
     }

@@ -151,6 +151,24 @@ public sealed class ShardSchedulerTests
     }
 
     [Fact]
+    public void A_lease_of_a_dead_silo_ends_at_once_and_its_shard_goes_to_another_worker_before_the_lease_would_expire()
+    {
+        var scheduler = Scheduler();
+        var held = scheduler.Lease("dead")!;
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // Per call it looks at no live lease (that is the timer's); the timer's count ends the dead silo's lease.
+        Assert.Empty(scheduler.CountLosses(worker => worker == "dead").Expired);
+        var losses = scheduler.CountLosses(worker => worker == "dead", endLeasesOfDead: true);
+
+        Assert.Equal([held.Lease.Id], losses.Expired.Select(l => l.Id));
+        Assert.Equal([0], losses.Lost.Select(l => l.Loss.Shard));
+        Assert.Equal(new Dictionary<int, int> { [0] = 1 }, _job.Progress.Attempts());
+        Assert.Equal(0, scheduler.Lease("b")!.Lease.Shard);
+        Assert.False(scheduler.Renew(Token(held)));
+    }
+
+    [Fact]
     public void A_shard_that_keeps_losing_workers_is_isolated_and_the_image_in_flight_at_each_crash_is_poisoned()
     {
         var scheduler = Scheduler();

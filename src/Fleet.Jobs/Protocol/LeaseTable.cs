@@ -44,9 +44,10 @@ public sealed class LeaseTable(TimeProvider time, Func<int, bool>? isDone = null
     }
 
     /// <summary>The leases that expired (their workers never renewed, committed or gave them back) since the last call.</summary>
-    public IReadOnlyList<ActiveLease> TakeExpired()
+    /// <param name="holderGone">Also ends, before their time, the leases of holders for whom this is true (a silo the cluster declared dead).</param>
+    public IReadOnlyList<ActiveLease> TakeExpired(Func<string, bool>? holderGone = null)
     {
-        ExpireLeases();
+        ExpireLeases(holderGone);
         var expired = _expired.ToArray();
         _expired.Clear();
         return expired;
@@ -189,13 +190,14 @@ public sealed class LeaseTable(TimeProvider time, Func<int, bool>? isDone = null
     private ActiveLease? Find(int shard, Guid leaseId) =>
         _leases.TryGetValue(shard, out var leases) ? leases.FirstOrDefault(l => l.Id == leaseId) : null;
 
-    private void ExpireLeases()
+    private void ExpireLeases(Func<string, bool>? holderGone = null)
     {
         var now = time.GetUtcNow();
+        bool Ended(ActiveLease lease) => lease.ExpiresAt <= now || holderGone?.Invoke(lease.Worker) == true;
         foreach (var (shard, leases) in _leases.ToArray())
         {
-            _expired.AddRange(leases.Where(l => l.ExpiresAt <= now));
-            leases.RemoveAll(l => l.ExpiresAt <= now);
+            _expired.AddRange(leases.Where(Ended));
+            leases.RemoveAll(Ended);
             if (leases.Count == 0)
             {
                 _leases.Remove(shard);

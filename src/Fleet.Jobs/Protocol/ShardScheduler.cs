@@ -128,9 +128,15 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
     /// cluster's membership, declared dead) count as lost workers: an attempt, isolation for a shard that keeps losing
     /// workers, a crash charged to the image an isolated worker had in flight.
     /// </summary>
-    public LeaseLosses CountLosses(Func<string, bool> isDead)
+    /// <param name="isDead">True for a worker whose silo the cluster declared dead.</param>
+    /// <param name="endLeasesOfDead">
+    /// Also end the live leases of dead silos now, not a lease's life later: such a silo never renews them, and Orleans
+    /// stops a silo it declared dead, so no call of its comes after (after a kill -9 the shard waits for membership to
+    /// notice, ~15-30 s, not the 60 s lease). It looks at every lease, so the grain asks it on its timer, not per call.
+    /// </param>
+    public LeaseLosses CountLosses(Func<string, bool> isDead, bool endLeasesOfDead = false)
     {
-        var expired = _leases.TakeExpired().Where(l => !job.IsShardDone(l.Shard)).ToList();
+        var expired = _leases.TakeExpired(endLeasesOfDead ? isDead : null).Where(l => !job.IsShardDone(l.Shard)).ToList();
         foreach (var lease in expired)
             Lost(lease.Shard, lease.Id, lease.Worker, lease.ExpiresAt + options.LeaseDuration);
         if (job.Leases.Pending.Count == 0)
