@@ -350,8 +350,8 @@ public sealed class JobGrain(
                 Job.ShardCount = slices.Shards;
                 Job.ImagesTotal = slices.EstimatedImages;
                 _checkpoints.Dirty = true;
-                for (var shard = 0; shard < slices.Shards; shard++)
-                    Scheduler.Enqueue(shard);
+                // Nothing was planned before, so nothing is leased: the queue is the whole plan at once.
+                Scheduler.Requeue();
             }
             if (Job.Plan is null)
             {
