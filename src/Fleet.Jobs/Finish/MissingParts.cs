@@ -12,7 +12,6 @@ namespace Fleet.Jobs.Finish;
 public sealed class MissingParts(string jobId, int shardCount, IResultPartFormat format)
 {
     private readonly BitArray _present = new(shardCount);
-    private readonly string _dataFolder = ResultLayout.Folder(jobId) + "/";
     private readonly string _errorFolder = ResultLayout.Folder(jobId) + "/errors/";
 
     /// <summary>Error parts seen in the listing.</summary>
@@ -25,18 +24,10 @@ public sealed class MissingParts(string jobId, int shardCount, IResultPartFormat
             return;
         if (part.StartsWith(_errorFolder, StringComparison.Ordinal))
             ErrorParts++;
-        else if (part.StartsWith(_dataFolder, StringComparison.Ordinal) && part.IndexOf('/', _dataFolder.Length) < 0 && part == ResultLayout.Part(jobId, shard, format))
+        else if (part == ResultLayout.Part(jobId, shard, format))
             _present[shard] = true;
     }
 
     /// <summary>The shards with no data part in what was seen.</summary>
     public IReadOnlyList<int> Missing() => Enumerable.Range(0, shardCount).Where(shard => !_present[shard]).ToArray();
-
-    public static IReadOnlyList<int> Of(string jobId, int shardCount, IEnumerable<string> parts, IResultPartFormat format)
-    {
-        var missing = new MissingParts(jobId, shardCount, format);
-        foreach (var part in parts)
-            missing.Saw(part);
-        return missing.Missing();
-    }
 }
