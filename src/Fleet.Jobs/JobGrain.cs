@@ -16,17 +16,18 @@ using Orleans.Storage;
 namespace Fleet.Jobs;
 
 /// <summary>
-/// One job, as a table of contents: admission decides whether it may start (<see cref="JobAdmission"/>), the planner
-/// turns the listing into shards (<see cref="ShardPlanner"/>), the lease/commit protocol hands them to workers
-/// (<see cref="ShardScheduler"/>), and the finisher writes _SUCCESS.json (<see cref="JobFinisher"/>). The grain
-/// owns the persisted record and its checkpoints. It only answers calls (workers -> job) and tells the registry
-/// one-way, so no call chain can deadlock; a reminder re-activates it after its silo dies, and activation re-opens
-/// what is not done.
+/// One job, as a table of contents: admission decides whether it may start (<see cref="JobAdmission"/>), a planning run
+/// turns the listing into shards (<see cref="PlanningRun"/>), the scheduler decides every lease and commit
+/// (<see cref="ShardScheduler"/>, in <c>JobGrain.Workers.cs</c>), and the finisher writes _SUCCESS.json
+/// (<see cref="JobFinisher"/>, in <c>JobGrain.Ending.cs</c>). Each method reads guard, decide, persist: the decision
+/// types hold the rules, the grain owns the persisted record and its checkpoints (<see cref="JobCheckpoints"/>). It
+/// only answers calls (workers -> job) and tells the registry one-way, so no call chain can deadlock; a reminder
+/// re-activates it after its silo dies, and activation re-opens what is not done.
 /// </summary>
-public sealed class JobGrain(
+public sealed partial class JobGrain(
     [PersistentState("job", FleetStorageNames.GrainStorage)] IPersistentState<JobRecord> state,
     JobAdmission admission,
-    ShardPlanner planner,
+    PlanningRun planning,
     JobFinisher finisher,
     ResultStoreFactory results,
     IOptions<JobRunOptions> runOptions,
@@ -46,8 +47,7 @@ public sealed class JobGrain(
     private CancellationTokenSource? _planning;
     private bool _finishing;
     private bool _deletingManifests;
-    private HashSet<string> _deadSilos = [];
-    private MembershipVersion _deadSilosAt = MembershipVersion.MinValue;
+    private readonly DeadSilos _deadSilos = new(membership);
 
     private string JobId => this.GetPrimaryKeyString();
     private JobRecord Job => state.State;
@@ -157,155 +157,10 @@ public sealed class JobGrain(
 
     public Task<JobStatus> GetStatus() => Task.FromResult(Snapshot());
 
-    // ---- What workers ask (IShardLeaseGrain) ----
-
-    public async Task<ShardLease?> LeaseShard(string workerId)
-    {
-        if (!Job.IsActive || _finishing || await CountLostLeasesAsync() || Scheduler.Lease(workerId) is not { } grant)
-            return null;
-        // Only a lease whose loss must be counted waits for its write (ShardScheduler.MustPersistFirst); the rest are written behind.
-        if (grant.WaitForWrite)
-        {
-            try
-            {
-                await _checkpoints.WriteAndWaitAsync();
-            }
-            catch (Exception e)
-            {
-                Scheduler.Withdraw(grant.Token);
-                logger.LogWarning("Job {JobId}: a lease on shard {Shard} was not handed out, its checkpoint failed: {Error}", JobId, grant.Lease.Shard, SecretRedactor.Text(e.Message));
-                return null;
-            }
-        }
-        else
-        {
-            _checkpoints.WriteBehind();
-        }
-        return grant.ToShardLease(JobId, Job);
-    }
-
-    public async Task<bool> RecordProgress(LeaseToken lease, int item)
-    {
-        if (!Job.IsActive || !Scheduler.StartImage(lease, item))
-            return Refused(lease);
-        // Persisted before the worker touches the image: if the worker dies (and this grain with it), the image is known.
-        await _checkpoints.WriteAndWaitAsync();
-        return true;
-    }
-
-    public Task<bool> RenewLease(LeaseToken lease) =>
-        Task.FromResult((Job.IsActive && Scheduler.Renew(lease)) || Refused(lease));
-
-    public Task<bool> BeginCommit(LeaseToken lease) =>
-        Task.FromResult((Job.IsActive && Scheduler.BeginCommit(lease)) || Refused(lease));
-
-    public async Task<bool> ReportShard(LeaseToken lease, ShardReport report)
-    {
-        if (!Job.IsActive || !Scheduler.Commit(lease, report))
-        {
-            logger.LogInformation("Job {JobId} ignored a report for shard {Shard} from a superseded lease", JobId, lease.Shard);
-            return Refused(lease);
-        }
-        _rate.Add(report.Succeeded + report.Failed);
-        _checkpoints.Dirty = true;
-
-        await SettleAsync();
-        return true;
-    }
-
-    public async Task AbandonShard(LeaseToken lease, string reason)
-    {
-        if (!Job.IsActive || Scheduler.GiveUp(lease) is not { } attempt)
-        {
-            Refused(lease);
-            return;
-        }
-        _checkpoints.Dirty = true;
-        reason = SecretRedactor.Text(reason);
-        logger.LogWarning("Job {JobId} shard {Shard} failed (attempt {Attempt}): {Reason}", JobId, lease.Shard, attempt.Attempts, reason);
-        if (attempt.Exhausted)
-            await StopAsync(JobState.Failed, $"shard {lease.Shard} failed {attempt.Attempts} times: {reason}");
-    }
-
-    public Task ReturnShard(LeaseToken lease, string reason)
-    {
-        // Not an attempt: storage was down or the worker's silo is stopping; neither the shard nor the worker is at fault (IShardLeaseGrain.ReturnShard).
-        if (Job.IsActive && Scheduler.Return(lease))
-        {
-            _checkpoints.Dirty = true;
-            logger.LogWarning("Job {JobId} shard {Shard} returned to the queue: {Reason}", JobId, lease.Shard, SecretRedactor.Text(reason));
-        }
-        else
-        {
-            Refused(lease);
-        }
-        return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// A call under a lease that is no longer valid: always false. Its holder is alive, so the lease was not lost with
-    /// a worker (a slow worker, a pause, a partition, this grain's re-activation: no crash, no poison).
-    /// </summary>
-    private bool Refused(LeaseToken lease)
-    {
-        if (Scheduler.Answered(lease))
-        {
-            _checkpoints.Dirty = true;
-            logger.LogInformation("Job {JobId} shard {Shard}: the holder of a lost lease answered; it is not counted as a lost worker", JobId, lease.Shard);
-        }
-        return false;
-    }
-
-    /// <summary>True when the cluster's membership has declared the worker's silo dead: its leases need no more waiting.</summary>
-    private bool IsDead(string worker)
-    {
-        var snapshot = membership.CurrentSnapshot;
-        if (snapshot.Version != _deadSilosAt)
-        {
-            _deadSilos = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
-            _deadSilosAt = snapshot.Version;
-        }
-        return _deadSilos.Contains(worker);
-    }
-
-    /// <summary>Counts lost leases (<see cref="ShardScheduler.CountLosses"/>) and writes them before the job goes on. True when that failed the job.</summary>
-    private async Task<bool> CountLostLeasesAsync(bool endLeasesOfDead = false)
-    {
-        var losses = Scheduler.CountLosses(IsDead, endLeasesOfDead);
-        foreach (var lease in losses.Expired)
-            logger.LogInformation("Job {JobId} shard {Shard}: the lease of {Worker} expired; the shard goes to another worker", JobId, lease.Shard, lease.Worker);
-        foreach (var (loss, nowIsolated) in losses.Lost)
-        {
-            logger.LogWarning("Job {JobId} shard {Shard}: a worker was lost{Blame}{Isolation}", JobId, loss.Shard,
-                loss.Item is { } item ? $" with image {item} in flight" : "", nowIsolated ? "; the shard now runs one image at a time" : "");
-        }
-        if (losses.Exhausted is { } fatal)
-        {
-            await StopAsync(JobState.Failed, $"shard {fatal.Shard} lost {fatal.Attempts} workers");
-            return true;
-        }
-        if (losses.Changed)
-            await _checkpoints.WriteAndWaitAsync();
-        return false;
-    }
-
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        // Being called is the point: activation re-opened the job (or its manifest deletes). One with neither needs no reminder.
-        Job.IsActive || Job.ManifestsToDelete ? Task.CompletedTask : StopKeepAliveAsync();
-
     public void Dispose()
     {
         _planning?.Cancel();
         _planning?.Dispose();
-    }
-
-    // ---- Running ----
-
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (Job.IsActive && await CountLostLeasesAsync(endLeasesOfDead: true))
-            return;
-        await _checkpoints.FlushAsync();
     }
 
     private async Task StartRunAsync()
@@ -336,140 +191,42 @@ public sealed class JobGrain(
         return registered;
     }
 
-    /// <summary>Runs on the grain's scheduler (I/O only); each shard is leasable as soon as the planner hands it over.</summary>
+    /// <summary>Runs on the grain's scheduler (I/O only); each shard is leasable as soon as the planning run hands it over.</summary>
     private async Task PlanAsync(CancellationToken cancellationToken)
     {
         using var activity = FleetTelemetry.StartJobActivity("plan", Job.TraceParent);
         activity?.SetTag("fleet.job", JobId);
-        try
+        switch (await planning.RunAsync(JobId, Job, Sliced, Planned, cancellationToken))
         {
-            // A text manifest is planned by byte ranges at once (no shard manifests); a plan already made is kept.
-            if (Job.Plan is null && Job.ShardCount == 0 && await planner.PlanSlicesAsync(Job.Spec!, cancellationToken) is { } slices)
-            {
-                Job.Plan = slices;
-                Job.ShardCount = slices.Shards;
-                Job.ImagesTotal = slices.EstimatedImages;
-                _checkpoints.Dirty = true;
-                // Nothing was planned before, so nothing is leased: the queue is the whole plan at once.
-                Scheduler.Requeue();
-            }
-            if (Job.Plan is null)
-            {
-                await foreach (var shard in planner.PlanAsync(JobId, Job.Spec!, Job.ShardCount, Job.PlanCheckpoint, cancellationToken))
-                {
-                    // Manifest first, then the count and checkpoint: a crash in between re-plans (and rewrites) this shard.
-                    Job.Planned(shard);
-                    _checkpoints.Dirty = true;
-                    Scheduler.Enqueue(shard.Shard);
-                }
-            }
-            // Each manifest write was an await at which a cancel or a failure could land: a stopped job stays stopped
-            // (its plan so far is kept for a resume).
-            if (!Job.IsActive)
-                return;
-            Job.PlanningComplete = true;
-            Job.State = JobState.Running;
-            await _checkpoints.WriteAsync();
-            logger.LogInformation("Job {JobId} planned: {Images} images in {Shards} shards", JobId, Job.ImagesTotal, Job.ShardCount);
-            await SettleAsync();
+            // Checked again here: the pass's last look and this turn need not be one turn.
+            case PlanningOutcome.Complete when Job.IsActive:
+                Job.PlanningDone();
+                await _checkpoints.WriteAsync();
+                logger.LogInformation("Job {JobId} planned: {Images} images in {Shards} shards", JobId, Job.ImagesTotal, Job.ShardCount);
+                await SettleAsync();
+                break;
+            case PlanningOutcome.Interrupted { Error: { } error } when error is not OperationCanceledException:
+                logger.LogInformation("Job {JobId} stopped while planning; planning ended with {Error}: {Message}", JobId, error.GetType().Name, SecretRedactor.Text(error.Message));
+                break;
+            case PlanningOutcome.Failed { Failure: var failure, Error: var error }:
+                logger.LogError("Job {JobId} could not be planned: {Error}: {Message}", JobId, error.GetType().Name, SecretRedactor.Text(error.Message));
+                Job.PlanningComplete = failure.PlanningComplete;
+                await StopAsync(JobState.Failed, failure.Reason);
+                break;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Cancelled or stopped: the checkpoint says where to carry on.
-        }
-        catch (Exception e) when (!Job.IsActive)
-        {
-            // Stopped while planning waited (a cancel): the failure changes nothing.
-            logger.LogInformation("Job {JobId} stopped while planning; planning ended with {Error}: {Message}", JobId, e.GetType().Name, SecretRedactor.Text(e.Message));
-        }
-        catch (Exception e)
-        {
-            logger.LogError("Job {JobId} could not be planned: {Error}: {Message}", JobId, e.GetType().Name, SecretRedactor.Text(e.Message));
-            var failure = PlanningFailure.Of(e);
-            Job.PlanningComplete = failure.PlanningComplete;
-            await StopAsync(JobState.Failed, failure.Reason);
-        }
-    }
 
-    private async Task FinishAsync()
-    {
-        if (_finishing || !Job.IsActive)
-            return;
-        _finishing = true;
-        try
+        void Sliced()
         {
-            switch (await finisher.FinishAsync(JobId, Job, Results, CancellationToken.None))
-            {
-                case FinishOutcome.Reopen { Shards: var missing }:
-                    Scheduler.Reopen(missing);
-                    await _checkpoints.WriteAndWaitAsync();
-                    logger.LogWarning("Job {JobId}: {Missing} committed shards have no part in the output (deleted?); re-running them: {Shards}",
-                        JobId, missing.Count, string.Join(", ", missing.Take(20)));
-                    break;
-                case FinishOutcome.Failed { Reason: var reason }:
-                    await StopAsync(JobState.Failed, reason);
-                    break;
-                default:
-                    Job.ManifestsToDelete = true;
-                    await StopAsync(JobState.Succeeded, reason: null);
-                    logger.LogInformation("Job {JobId} succeeded: {Succeeded} labeled, {Failed} failed, {Shards} shards", JobId, Job.ImagesSucceeded, Job.ImagesFailed, Job.ShardCount);
-                    _ = DeleteManifestsAsync();
-                    break;
-            }
+            _checkpoints.Dirty = true;
+            // Nothing was planned before, so nothing is leased: the queue is the whole plan at once.
+            Scheduler.Requeue();
         }
-        catch (Exception e)
-        {
-            // The checkpoint that records the outcome failed.
-            logger.LogError("Job {JobId} could not write its success marker: {Error}: {Message}", JobId, e.GetType().Name, SecretRedactor.Text(e.Message));
-            await StopAsync(JobState.Failed, FinishOutcome.Failed.By(e).Reason);
-        }
-        finally
-        {
-            _finishing = false;
-        }
-    }
 
-    private async Task StopAsync(JobState final, string? reason)
-    {
-        _planning?.Cancel();
-        Scheduler.Stop();
-        _rate.Stop();
-        Job.Stopped(final, reason, clock.Time.GetUtcNow());
-        await _checkpoints.WriteAndWaitAsync();
-        Registry.Deactivate(JobId).Ignore();
-        // A succeeded job keeps its reminder until its manifests are deleted, so a silo lost meanwhile does not leave them.
-        if (!Job.ManifestsToDelete)
-            await StopKeepAliveAsync();
-    }
-
-    /// <summary>After Succeeded is written, off any call: deletes the shard manifests, then forgets that it must.</summary>
-    private async Task DeleteManifestsAsync()
-    {
-        if (_deletingManifests)
-            return;
-        _deletingManifests = true;
-        try
+        void Planned(int shard)
         {
-            if (!await finisher.DeleteManifestsAsync(JobId))
-                return;
-            Job.ManifestsToDelete = false;
-            await _checkpoints.WriteAndWaitAsync();
-            await StopKeepAliveAsync();
+            _checkpoints.Dirty = true;
+            Scheduler.Enqueue(shard);
         }
-        catch (Exception e)
-        {
-            logger.LogWarning("Job {JobId}: recording that its manifests are deleted failed; the next activation deletes again: {Error}", JobId, SecretRedactor.Text(e.Message));
-        }
-        finally
-        {
-            _deletingManifests = false;
-        }
-    }
-
-    private async Task StopKeepAliveAsync()
-    {
-        if (await this.GetReminder(KeepAliveReminder) is { } reminder)
-            await this.UnregisterReminder(reminder);
     }
 
     /// <summary>Once the plan is complete, after each commit: a job over its error budget fails, one with every shard done finishes.</summary>

@@ -88,6 +88,21 @@ public sealed class JobRecord
         PlanCheckpoint = shard.Checkpoint;
     }
 
+    /// <summary>A text manifest planned by byte ranges at once: the whole plan, nothing leased before it.</summary>
+    public void Sliced(Planning.ManifestPlan plan)
+    {
+        Plan = plan;
+        ShardCount = plan.Shards;
+        ImagesTotal = plan.EstimatedImages;
+    }
+
+    /// <summary>Every shard is planned (and the job is still active): it runs.</summary>
+    public void PlanningDone()
+    {
+        PlanningComplete = true;
+        State = JobState.Running;
+    }
+
     /// <summary>An admitted job: it plans first.</summary>
     public void Admit(JobSpec spec, string? captionStyle, DateTimeOffset now, string? traceParent)
     {

@@ -27,6 +27,7 @@ public static class JobsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ManifestSlicePlanner>();
         services.AddSingleton<ShardPlanner>();
+        services.AddSingleton<PlanningRun>();
         services.AddSingleton<JobFinisher>();
         return services;
     }

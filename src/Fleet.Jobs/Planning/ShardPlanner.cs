@@ -11,11 +11,8 @@ namespace Fleet.Jobs.Planning;
 /// re-plans from the last handed-over checkpoint. A few manifest writes are in flight at once: one storage round trip
 /// each would make planning 1M images take minutes.
 /// </summary>
-public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestStore manifests, ManifestSlicePlanner slices)
+public sealed class ShardPlanner(DatasetListerFactory listers, IShardManifestStore manifests)
 {
-    /// <summary>The plan of a text manifest by byte ranges (<see cref="ManifestSlicePlanner"/>); null: list it with <see cref="PlanAsync"/>.</summary>
-    public Task<ManifestPlan?> PlanSlicesAsync(JobSpec spec, CancellationToken cancellationToken) => slices.PlanAsync(spec, cancellationToken);
-
     private const int ParallelManifestWrites = 8;
 
     /// <summary>
