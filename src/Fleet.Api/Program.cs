@@ -22,6 +22,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<KnownJobs>();
 builder.Services.AddProblemDetails();
 builder.AddFleetUnreadableBodyProblems();
+builder.AddFleetStorageOutageProblems();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddFleetOpenApi();
 

@@ -78,8 +78,10 @@ public static class ResultsEndpoints
             context.Response.Headers.CacheControl = "private, max-age=3600";
             return TypedResults.File(jpeg, "image/jpeg");
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or IntakePolicyException or HttpRequestException or InvalidDatasetItemException or Azure.RequestFailedException
-            or UnauthorizedAccessException or ForeignHostUnavailableException)
+        // This photo's own fault (or its host's: ForeignHostUnavailableException) is a 422 for it alone. The fleet's storage
+        // down is no fault of the photo: it goes on to StorageOutageProblems, a 503 with Retry-After.
+        catch (Exception e) when ((e is IOException or InvalidDataException or IntakePolicyException or HttpRequestException or InvalidDatasetItemException or Azure.RequestFailedException
+            or UnauthorizedAccessException or ForeignHostUnavailableException) && !StorageOutageProblems.IsStorageOutage(e))
         {
             return TypedResults.Problem($"no thumbnail: {SecretRedactor.Text(e.Message)}", statusCode: StatusCodes.Status422UnprocessableEntity, title: "The photo cannot be shown");
         }
