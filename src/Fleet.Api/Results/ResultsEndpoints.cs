@@ -21,11 +21,14 @@ public static class ResultsEndpoints
     {
         // ProblemHttpResult names no status: the OpenAPI document (docs/openapi) learns the 404s and the rest from these.
         var results = app.MapGroup("/jobs/{id}").WithTags("Results").RequireAuthorization(ApiAuthentication.ResultsPolicy);
+        // 503 on the two that read the output (StorageOutageProblems): its storage is down; retry after Retry-After.
         results.MapGet("/rows", RowsAsync).WithName("ListJobRows")
             .WithSummary("One page of the job's rows, data parts before error parts; pass the page's next as cursor until it is null")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         results.MapGet("/thumbnail", ThumbnailAsync).WithName("GetRowThumbnail")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         results.MapGet("/page/status", PageStatusAsync).WithName("GetResultsPageStatus").ProducesProblem(StatusCodes.Status404NotFound);
         results.MapGet("/page", Page).ExcludeFromDescription();
         results.MapGet("/page.js", (HttpContext context) => ResultsPage.Script(context)).ExcludeFromDescription();
