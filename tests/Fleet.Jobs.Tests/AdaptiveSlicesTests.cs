@@ -93,6 +93,7 @@ public sealed class AdaptiveSlicesTests
         Assert.True(next.WaitForWrite);
         // On target (20 s a shard): no resize, the limit grows by max(32, a quarter of the 32 below it).
         Assert.Empty(Plan.Steps);
+        Assert.Null(next.Resized);
         Assert.Equal(63, Plan.LeaseLimit);
     }
 
@@ -114,6 +115,7 @@ public sealed class AdaptiveSlicesTests
 
         Assert.True(atLimit.WaitForWrite);
         Assert.Equal(new SliceStep(32, 3_200, 400), Plan.Steps.Single());
+        Assert.Equal(Plan.Steps[0], atLimit.Resized);
         Assert.Equal(32 + (100_000 - 3_200) / 400, Plan.Shards);
         Assert.Equal(Plan.Shards, _job.ShardCount);
         Assert.Equal(31 + 32, Plan.LeaseLimit);

@@ -66,9 +66,13 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
             return null;
         job.Leases.Granted(lease.Id, lease.Shard, worker);
         // Always asked, so the lease limit follows every lease (a lease past it waits, and may resize the shards to come).
+        var steps = job.Plan?.Steps.Count ?? 0;
         var pastLeaseLimit = Adaptive.Leased(lease);
         var waitForWrite = pastLeaseLimit || !options.WriteLeasesBehind || MustPersistFirst(worker, lease.Shard);
-        return new LeaseGrant(lease, job.Isolated.GetValueOrDefault(lease.Shard), waitForWrite);
+        return new LeaseGrant(lease, job.Isolated.GetValueOrDefault(lease.Shard), waitForWrite)
+        {
+            Resized = job.Plan is { } plan && plan.Steps.Count > steps ? plan.Steps[^1] : null,
+        };
     }
 
     /// <summary>
