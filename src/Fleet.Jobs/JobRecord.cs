@@ -80,6 +80,16 @@ public sealed class JobRecord
 
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
+    /// <summary>
+    /// The slice bytes of the done shards of a byte-range plan, what its image estimate goes by: counted from the done
+    /// bits once per activation (never persisted, so never out of step with them), then kept as shards finish.
+    /// </summary>
+    private long PlanBytesDone => _planBytesDone ??= Plan is { Exact: false } plan
+        ? Enumerable.Range(0, ShardCount).Where(IsShardDone).Sum(shard => plan.BytesOf(shard))
+        : 0;
+
+    [NonSerialized] private long? _planBytesDone;
+
     /// <summary>The manifest of <paramref name="shard"/> is written: the plan grows by it and resumes after it.</summary>
     public void Planned(Planning.PlannedShard shard)
     {
@@ -125,6 +135,7 @@ public sealed class JobRecord
         if (!ProgressInSegments)
             return MigrateProgress(stored);
         Progress = stored;
+        _planBytesDone = null;
         ShardsDone = stored.ShardsDone;
         ImagesSucceeded = stored.ImagesSucceeded;
         ImagesFailed = stored.ImagesFailed;
@@ -138,6 +149,7 @@ public sealed class JobRecord
         for (var i = 0; i < stored.SegmentCount; i++)
             migrated.MarkDirty(i);
         Progress = migrated;
+        _planBytesDone = null;
         DoneShards = [];
         FailedByShard = [];
         Attempts = [];
@@ -184,7 +196,9 @@ public sealed class JobRecord
         if (Plan is { } plan)
         {
             plan.Committed(shard, report);
-            ImagesTotal = plan.ImagesTotal(ImagesSucceeded + ImagesFailed, ShardsDone);
+            if (_planBytesDone is { } bytes)
+                _planBytesDone = bytes + plan.BytesOf(shard);
+            ImagesTotal = plan.ImagesTotal(ImagesSucceeded + ImagesFailed, ShardsDone, PlanBytesDone);
         }
     }
 
@@ -202,7 +216,9 @@ public sealed class JobRecord
         if (Plan is { } plan)
         {
             plan.ImagesByShard.Remove(shard);
-            ImagesTotal = plan.ImagesTotal(ImagesSucceeded + ImagesFailed, ShardsDone);
+            if (_planBytesDone is { } bytes)
+                _planBytesDone = bytes - plan.BytesOf(shard);
+            ImagesTotal = plan.ImagesTotal(ImagesSucceeded + ImagesFailed, ShardsDone, PlanBytesDone);
         }
     }
 

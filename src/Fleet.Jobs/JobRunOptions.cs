@@ -35,4 +35,28 @@ public sealed record JobRunOptions
     /// a worker on the job grain's own silo taking a shard in trouble). Off: every lease waits for its write.
     /// </summary>
     public bool WriteLeasesBehind { get; set; } = true;
+
+    /// <summary>
+    /// Size the shards of a text manifest planned by byte ranges by their measured time, not the spec's images per
+    /// shard (which only sizes the first ones): a 100M-image job of fast images then carries thousands of shards, not
+    /// 1.5M (each a lease, a commit, a part and a bit of state), and a slow dataset no hour-long shards. The control
+    /// plane benches turn it off to measure per shard at a fixed size. Off, a plan keeps its slices; a plan of shard
+    /// manifests (a listed prefix, a tar set) or one read whole while planning is never resized.
+    /// </summary>
+    public bool AdaptiveShardSize { get; set; } = true;
+
+    /// <summary>
+    /// The worker time a resized shard aims at: long enough that a lease, commit and part per shard cost little beside
+    /// it, short enough that a lost worker or a straggling tail shard costs little to redo.
+    /// </summary>
+    public TimeSpan TargetShardTime { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The smallest slice a resize makes (a slice holds whole lines, so at least one).</summary>
+    public long MinSliceBytes { get; set; } = 1024;
+
+    /// <summary>
+    /// The largest slice a resize makes: a worker reads its slice whole and holds its URIs in memory, and a shard is
+    /// what a lost worker redoes, so however fast the images a shard stays bounded.
+    /// </summary>
+    public long MaxSliceBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -15,6 +15,8 @@ public static class JobsServiceCollectionExtensions
         services.AddOptions<JobRunOptions>().BindConfiguration(JobRunOptions.SectionName)
             .Validate(o => o.LeaseDuration > TimeSpan.Zero && o.MaxShardAttempts > 0 && o.CheckpointInterval > TimeSpan.Zero,
                 $"{JobRunOptions.SectionName} needs LeaseDuration > 0, MaxShardAttempts > 0 and CheckpointInterval > 0.")
+            .Validate(o => o.TargetShardTime > TimeSpan.Zero && o.MinSliceBytes > 0 && o.MaxSliceBytes >= o.MinSliceBytes,
+                $"{JobRunOptions.SectionName} needs TargetShardTime > 0 and 0 < MinSliceBytes <= MaxSliceBytes.")
             .ValidateOnStart();
         services.AddOptions<JobRegistryOptions>().BindConfiguration(JobRegistryOptions.SectionName)
             .Validate(o => o.MaxJobsPerOwner > 0, $"{JobRegistryOptions.SectionName}:MaxJobsPerOwner must be positive")

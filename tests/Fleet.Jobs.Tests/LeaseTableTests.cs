@@ -126,4 +126,22 @@ public sealed class LeaseTableTests
         Assert.Equal([1, 4, 5, 6], Enumerable.Range(0, 4).Select(_ => table.TryLease("w", Lease, Speculate, false)!.Shard));
         Assert.Null(table.TryLease("w", Lease, Speculate, false));
     }
+
+    [Fact]
+    public void A_replanned_count_moves_where_the_cursor_ends_but_never_below_a_shard_it_passed()
+    {
+        var table = new LeaseTable(_time);
+        table.Reset(planned: 100);
+        var leased = Enumerable.Range(0, 3).Select(_ => table.TryLease("w", Lease, Speculate, false)!).ToList();
+        Assert.True(table.Release(leased[1].Shard, leased[1].Id));
+
+        // A resize from shard 3 on left 6 shards: the given-back shard 1 first, then 3, 4, 5, and no more.
+        table.Replanned(6);
+        Assert.Equal([1, 3, 4, 5], Enumerable.Range(0, 4).Select(_ => table.TryLease("w", Lease, Speculate, false)!.Shard));
+        Assert.Null(table.TryLease("w", Lease, Speculate, false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => table.Replanned(5));
+        // Smaller slices made more shards (a slow dataset): the cursor goes on to them.
+        table.Replanned(8);
+        Assert.Equal([6, 7], Enumerable.Range(0, 2).Select(_ => table.TryLease("w", Lease, Speculate, false)!.Shard));
+    }
 }

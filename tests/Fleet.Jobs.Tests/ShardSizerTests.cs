@@ -19,7 +19,7 @@ public sealed class ShardSizerTests
         Assert.Equal([10L, 80L, 700L, 1000L], plan.Bounds!);
         Assert.Equal(7, plan.EstimatedImages);
         Assert.Equal(new ManifestSlice { Start = 80, End = 700, Version = "v1", DataStart = 10 }, plan.Slice(1));
-        Assert.Equal(7, plan.ImagesTotal(imagesDone: 3, shardsDone: 1));
+        Assert.Equal(7, plan.ImagesTotal(imagesDone: 3, shardsDone: 1, bytesDone: 70));
     }
 
     [Fact]
@@ -32,8 +32,10 @@ public sealed class ShardSizerTests
 
         Assert.Null(plan.Bounds);
         Assert.Equal((40L, 25, 100L), (plan.SliceBytes, plan.Shards, plan.EstimatedImages));
+        // A new byte-range plan keeps its lease limit from the start (nothing leased yet), so it can be resized.
+        Assert.Equal(-1, plan.LeaseLimit);
         Assert.Equal(new ManifestSlice { Start = 960, End = 1000, Version = "v1" }, plan.Slice(24));
-        Assert.Equal(2 + 96, plan.ImagesTotal(imagesDone: 2, shardsDone: 1));
-        Assert.Equal(93, plan.ImagesTotal(imagesDone: 93, shardsDone: 25));
+        Assert.Equal(2 + 96, plan.ImagesTotal(imagesDone: 2, shardsDone: 1, bytesDone: 40));
+        Assert.Equal(93, plan.ImagesTotal(imagesDone: 93, shardsDone: 25, bytesDone: 1000));
     }
 }

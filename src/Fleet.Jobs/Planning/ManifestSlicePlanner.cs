@@ -45,6 +45,8 @@ public sealed class ManifestSlicePlanner(IntakePolicy policy, ManifestSlices sli
         var plan = ShardSizer.Plan(head, dataStart, entries, sampleEnd - dataStart, whole, spec.ShardSize);
         if (plan.Shards > slices.Limits.MaxShardsPerJob)
             throw ShardPlanner.TooManyShards(spec, slices.Limits);
+        // A resize (adaptive shard size) keeps within the same limit.
+        plan.MaxShards = slices.Limits.MaxShardsPerJob;
         if (plan.EstimatedImages > slices.Limits.MaxManifestLines)
         {
             throw new DatasetLimitException(string.Create(CultureInfo.InvariantCulture,

@@ -39,6 +39,8 @@ public static class ShardSizer
             DataStart = dataStart,
             SliceBytes = sliceBytes,
             Shards = (int)Math.Min(int.MaxValue, (data + sliceBytes - 1) / sliceBytes),
+            // Nothing is leased yet: the first lease raises the limit (ShardScheduler), so the plan may be resized from the start.
+            LeaseLimit = -1,
             EstimatedImages = Math.Max(1, (long)Math.Round(data / bytesPerEntry)),
         };
     }

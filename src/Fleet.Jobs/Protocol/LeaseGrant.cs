@@ -10,6 +10,9 @@ public sealed record LeaseGrant(ActiveLease Lease, ShardIsolation? Isolation, bo
 {
     public LeaseToken Token => new(Lease.Shard, Lease.Id);
 
+    /// <summary>The resize this lease made (adaptive shard size: the shards from its limit on), for the grain to log; null for most.</summary>
+    public Planning.SliceStep? Resized { get; init; }
+
     /// <summary>The lease as its worker gets it: the job's spec and trace, and how to run an isolated shard.</summary>
     public ShardLease ToShardLease(string jobId, JobRecord job) => new()
     {

@@ -43,6 +43,16 @@ public sealed class LeaseTable(TimeProvider time, Func<int, bool>? isDone = null
         _end = planned;
     }
 
+    /// <summary>
+    /// The plan now has <paramref name="planned"/> shards (a byte-range plan resized from a shard the cursor has not
+    /// passed): the cursor's range ends there. Shards it already passed, and every lease, stay as they are.
+    /// </summary>
+    public void Replanned(int planned)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(planned, _cursor);
+        _end = planned;
+    }
+
     /// <summary>The leases that expired (their workers never renewed, committed or gave them back) since the last call.</summary>
     /// <param name="holderGone">Also ends, before their time, the leases of holders for whom this is true (a silo the cluster declared dead).</param>
     public IReadOnlyList<ActiveLease> TakeExpired(Func<string, bool>? holderGone = null)

@@ -1,4 +1,5 @@
 using Fleet.Contracts;
+using Fleet.Jobs.Planning;
 
 namespace Fleet.Jobs.Protocol;
 
@@ -15,6 +16,10 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
 
     private readonly LeaseTable _leases = new(time, job.IsShardDone);
     private readonly Queue<double> _shardSeconds = new();
+    private AdaptiveSlices? _adaptive;
+
+    /// <summary>Adaptive shard size of a byte-range plan, and the lease limit that keeps its resizes to shards never handed out.</summary>
+    private AdaptiveSlices Adaptive => _adaptive ??= new(options, job, _leases.Replanned);
 
     /// <summary>Planned shards neither done nor leased (none while the job is stopped).</summary>
     public int PendingCount => _leases.PendingCount == 0 ? 0 : Math.Max(0, job.ShardCount - job.ShardsDone - _leases.LeasedCount);
@@ -30,6 +35,9 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
         foreach (var (lease, held) in job.Leases.Held.ToArray())
             Lost(held.Shard, lease, held.Worker, time.GetUtcNow() + options.LeaseDuration);
     }
+
+    /// <summary>The commits adaptive shard sizing would measure now (tests, logs).</summary>
+    public IReadOnlyCollection<ShardSample> SliceSamples => Adaptive.Samples;
 
     /// <summary>Rebuilds the queue from the record: every planned shard not done waits again (a cursor over the done bits), no lease is out.</summary>
     public void Requeue() => _leases.Reset(job.ShardCount);
@@ -57,8 +65,14 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
         if (lease is null)
             return null;
         job.Leases.Granted(lease.Id, lease.Shard, worker);
-        var waitForWrite = !options.WriteLeasesBehind || MustPersistFirst(worker, lease.Shard);
-        return new LeaseGrant(lease, job.Isolated.GetValueOrDefault(lease.Shard), waitForWrite);
+        // Always asked, so the lease limit follows every lease (a lease past it waits, and may resize the shards to come).
+        var steps = job.Plan?.Steps.Count ?? 0;
+        var pastLeaseLimit = Adaptive.Leased(lease);
+        var waitForWrite = pastLeaseLimit || !options.WriteLeasesBehind || MustPersistFirst(worker, lease.Shard);
+        return new LeaseGrant(lease, job.Isolated.GetValueOrDefault(lease.Shard), waitForWrite)
+        {
+            Resized = job.Plan is { } plan && plan.Steps.Count > steps ? plan.Steps[^1] : null,
+        };
     }
 
     /// <summary>
@@ -72,7 +86,11 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
         worker == localWorker && (job.Progress.HasAttempts(shard) || job.Isolated.ContainsKey(shard));
 
     /// <summary>The lease was never handed out (its checkpoint failed): it must not expire as a lost worker later.</summary>
-    public void Withdraw(LeaseToken lease) => End(lease);
+    public void Withdraw(LeaseToken lease)
+    {
+        Adaptive.Withdrawn(lease.LeaseId);
+        End(lease);
+    }
 
     public bool Renew(LeaseToken lease) => !job.IsShardDone(lease.Shard) && _leases.Renew(lease.Shard, lease.LeaseId, options.LeaseDuration);
 
@@ -101,6 +119,7 @@ public sealed class ShardScheduler(TimeProvider time, JobRunOptions options, Job
             if (_shardSeconds.Count > DurationSamples)
                 _shardSeconds.Dequeue();
         }
+        Adaptive.Committed(lease.Shard, report);
         job.MarkShardDone(lease.Shard, report);
         return true;
     }

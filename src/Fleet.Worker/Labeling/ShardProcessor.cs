@@ -98,7 +98,7 @@ public sealed class ShardProcessor(
         metrics.ImagesFailed.Add(failed.Length);
         metrics.ShardDuration.Record(clock.Elapsed.TotalSeconds);
         activity?.SetTag("fleet.images", uris.Count);
-        return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length) { Classifier = spec.Classifier, Provider = provider });
+        return new ProcessedShard(staged, new ShardReport(done.Length, failed.Length) { Classifier = spec.Classifier, Provider = provider, Seconds = clock.Elapsed.TotalSeconds });
     }
 
     /// <summary>Downloads and labels the images at <paramref name="indices"/>, overlapping the two through a bounded channel.</summary>

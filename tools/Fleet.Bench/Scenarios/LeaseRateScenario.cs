@@ -129,6 +129,8 @@ internal static class LeaseRateScenario
             {
                 ["Fleet:Worker:Enabled"] = "false",
                 ["Fleet:Jobs:WriteLeasesBehind"] = (!waitForWrites).ToString(),
+                // Leases per second of shards of one size: no resize, and no lease-limit write past the first lease.
+                ["Fleet:Jobs:AdaptiveShardSize"] = "false",
                 // No model is loaded: the stand-in labeler is registered in its place (the silo's workers are off anyway).
                 ["Fleet:Inference:StandIn:WaitMs"] = "1",
                 ["Fleet:Intake:AllowAnyLocalPath"] = "true",
