@@ -18,6 +18,8 @@ public sealed partial class JobGrain
             try
             {
                 await _checkpoints.WriteAndWaitAsync();
+                if (grant.Resized is { } step)
+                    logger.LogInformation("Job {JobId}: shards from {Shard} on are slices of {Bytes} bytes ({Shards} shards), sized by their measured time", JobId, step.FromShard, step.SliceBytes, Job.ShardCount);
             }
             catch (Exception e)
             {
