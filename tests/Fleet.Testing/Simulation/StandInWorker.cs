@@ -77,6 +77,7 @@ internal sealed class StandInWorker(IGrainFactory grains, ILocalSiloDetails silo
     {
         var job = grains.GetGrain<IShardLeaseGrain>(lease.JobId);
         var generation = work.Generation;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (work.LabelTime > TimeSpan.Zero)
             await Task.Delay(work.LabelTime, stop);
         // As the real worker (ShardProcessor): a text manifest's shard is its byte range of the manifest itself.
@@ -99,7 +100,7 @@ internal sealed class StandInWorker(IGrainFactory grains, ILocalSiloDetails silo
         await staged.CommitAsync(stop);
         if (work.Killed)
             return;
-        if (await job.ReportShard(lease.Token, new ShardReport(items.Count, 0)))
+        if (await job.ReportShard(lease.Token, new ShardReport(items.Count, 0) { Seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds }))
             work.CountCommit(lease.JobId, lease.Shard, items.Count, generation);
     }
 }
