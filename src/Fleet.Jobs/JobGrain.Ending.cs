@@ -18,6 +18,9 @@ public sealed partial class JobGrain
             switch (await finisher.FinishAsync(JobId, Job, Results, CancellationToken.None))
             {
                 case FinishOutcome.Reopen { Shards: var missing }:
+                    // A full segment is read, and the record written without it, before any of its shards re-opens.
+                    if (await ProgressStore.LoadAsync(Job, missing))
+                        await _checkpoints.WriteAndWaitAsync();
                     Scheduler.Reopen(missing);
                     await _checkpoints.WriteAndWaitAsync();
                     logger.LogWarning("Job {JobId}: {Missing} committed shards have no part in the output (deleted?); re-running them: {Shards}",

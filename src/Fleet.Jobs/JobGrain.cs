@@ -67,8 +67,8 @@ public sealed partial class JobGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(FlushAsync, Options.CheckpointInterval, Options.CheckpointInterval);
-        // Segments are written before the record, so every one the record's plan covers is read (never written: empty).
-        if (Job.Spec is not null && Job.Restore(await ProgressStore.ReadAsync(Job.ProgressSegmentCount)))
+        // Only what it needs: the segments the record names but the full ones (ShardProgressStore.ReadAsync).
+        if (Job.Spec is not null && Job.Restore(await ProgressStore.ReadAsync(Job)))
             _checkpoints.Dirty = true;
         if (Job.IsActive)
         {
@@ -83,11 +83,7 @@ public sealed partial class JobGrain(
     }
 
     /// <summary>One checkpoint: the progress segments that changed, then the record (whose counters follow them).</summary>
-    private async Task WriteCheckpointAsync()
-    {
-        await ProgressStore.WriteDirtyAsync(Job.Progress);
-        await state.WriteStateAsync();
-    }
+    private Task WriteCheckpointAsync() => ProgressStore.CheckpointAsync(Job, () => state.WriteStateAsync());
 
     /// <summary>
     /// A deactivation that is not a crash (the silo scaling in, idle collection) writes what was answered since the

@@ -78,6 +78,20 @@ public sealed class JobRecord
     /// <summary>A text manifest planned by byte ranges (<see cref="Planning.ManifestPlan"/>); null for a plan of shard manifests.</summary>
     [Id(23)] public Planning.ManifestPlan? Plan { get; set; }
 
+    /// <summary>
+    /// Progress segments whose every shard is done with no failure, as they were written: an activation does not read
+    /// them (<see cref="ShardProgressStore.ReadAsync(JobRecord)"/>). One leaves this set in a record written before it
+    /// changes (<see cref="ShardProgressStore.LoadAsync"/>).
+    /// </summary>
+    [Id(24)] public FullSegments FullSegments { get; set; } = new();
+
+    /// <summary>
+    /// Segments 0 to this - 1 are the only ones that may be stored: each is named in a record written before its first
+    /// write (<see cref="ShardProgressStore.CheckpointAsync"/>), so an activation reads no segment never written (each a
+    /// round trip for nothing). Null in a record from before it was kept: every segment of the plan is read.
+    /// </summary>
+    [Id(25)] public int? SegmentsNamed { get; set; }
+
     public bool IsActive => State is JobState.Planning or JobState.Running;
 
     /// <summary>
@@ -89,6 +103,15 @@ public sealed class JobRecord
         : 0;
 
     [NonSerialized] private long? _planBytesDone;
+
+    /// <summary>Names every segment of <paramref name="dirty"/> (sorted) in this record; true when that named more, and the record must be written before them.</summary>
+    public bool NameSegments(IReadOnlyCollection<int> dirty)
+    {
+        if (SegmentsNamed is not { } named || dirty.Count == 0 || dirty.Max() < named)
+            return false;
+        SegmentsNamed = dirty.Max() + 1;
+        return true;
+    }
 
     /// <summary>The manifest of <paramref name="shard"/> is written: the plan grows by it and resumes after it.</summary>
     public void Planned(Planning.PlannedShard shard)
@@ -122,6 +145,7 @@ public sealed class JobRecord
         TraceParent = traceParent;
         State = JobState.Planning;
         ProgressInSegments = true;
+        SegmentsNamed = 0;
     }
 
     /// <summary>
@@ -132,8 +156,11 @@ public sealed class JobRecord
     /// <returns>True when the progress changed and must be written.</returns>
     public bool Restore(ShardProgress stored)
     {
+        // A record from before segments were named read every segment of its plan: from here on, later ones are named.
+        SegmentsNamed ??= Math.Max(ProgressSegmentCount, stored.SegmentCount);
         if (!ProgressInSegments)
             return MigrateProgress(stored);
+        stored.Full = FullSegments;
         Progress = stored;
         _planBytesDone = null;
         ShardsDone = stored.ShardsDone;
@@ -148,6 +175,7 @@ public sealed class JobRecord
         // Every segment the old entries left behind is rewritten (an earlier migration's, if it got that far).
         for (var i = 0; i < stored.SegmentCount; i++)
             migrated.MarkDirty(i);
+        migrated.Full = FullSegments;
         Progress = migrated;
         _planBytesDone = null;
         DoneShards = [];

@@ -22,6 +22,9 @@ public sealed class ProgressSegment
     /// <summary>Failed attempts of the segment's shards not yet committed (by shard number); a commit removes its entry.</summary>
     [Id(5)] public Dictionary<int, int> Attempts { get; set; } = [];
 
+    /// <summary>Every shard done, none with failed images or attempts: nothing in it can change but a re-opened shard (<see cref="FullSegments"/>).</summary>
+    public bool IsFull() => ShardsDone == Shards && FailedByShard.Count == 0 && Attempts.Count == 0;
+
     public bool IsDone(int offset) => offset / 8 < Done.Length && (Done[offset / 8] & (1 << (offset % 8))) != 0;
 
     /// <summary>Sets the bit; false when it was set already.</summary>
