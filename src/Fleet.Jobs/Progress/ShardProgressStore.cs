@@ -44,7 +44,12 @@ public sealed class ShardProgressStore(IGrainStorage storage, GrainId grain)
         var progress = new ShardProgress();
         progress.SkipFull(job.FullSegments, segments);
         foreach (var (index, segment) in await ReadSegmentsAsync(Enumerable.Range(0, segments).Where(i => !job.FullSegments.Contains(i))))
+        {
             progress.Load(index, segment);
+            // Written full, but the record that would have said so was lost: it says so from now on.
+            if (segment.IsFull())
+                job.FullSegments.Add(index, segment.ImagesSucceeded);
+        }
         return progress;
     }
 
@@ -73,8 +78,20 @@ public sealed class ShardProgressStore(IGrainStorage storage, GrainId grain)
     /// </summary>
     public async Task CheckpointAsync(JobRecord job, Func<Task> writeRecord)
     {
+        var named = job.SegmentsNamed;
         if (job.NameSegments(job.Progress.Dirty))
-            await writeRecord();
+        {
+            try
+            {
+                await writeRecord();
+            }
+            catch
+            {
+                // Not known to be stored: the next checkpoint names them again first.
+                job.SegmentsNamed = named;
+                throw;
+            }
+        }
         await WriteDirtyAsync(job.Progress);
         await writeRecord();
     }
