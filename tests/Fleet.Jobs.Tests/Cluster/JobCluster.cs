@@ -130,6 +130,9 @@ internal sealed class JobCluster : IAsyncDisposable
         return await WaitAsync(id, s => s.PlanningComplete);
     }
 
+    /// <summary>A job a test writes into storage itself: the test's reports commit parts in <paramref name="output"/>.</summary>
+    public void CommitsTo(string id, string output) => _commits.Outputs[id] = output;
+
     public async Task<JobStatus> WaitAsync(string id, Func<JobStatus, bool> until, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));

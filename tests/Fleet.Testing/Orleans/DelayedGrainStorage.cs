@@ -5,6 +5,7 @@ namespace Fleet.Testing.Orleans;
 /// <summary>
 /// Grain storage in front of a real one whose writes first await <see cref="BeforeWrite"/> (a delay, as a slow blob
 /// write costs, or a gate a test holds open) and are counted: what a job's checkpoints cost, and which calls wait on them.
+/// Reads are recorded (what an activation reads).
 /// </summary>
 public sealed class DelayedGrainStorage : IGrainStorage
 {
@@ -22,8 +23,14 @@ public sealed class DelayedGrainStorage : IGrainStorage
     /// <summary>Writes that reached the inner storage.</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Inner.ReadStateAsync(stateName, grainId, grainState);
+    /// <summary>Every read that reached the inner storage: grain and state name.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(GrainId Grain, string State)> Reads { get; } = new();
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        Reads.Enqueue((grainId, stateName));
+        return Inner.ReadStateAsync(stateName, grainId, grainState);
+    }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
