@@ -154,6 +154,11 @@ public static class ControlPlaneSimulation
         long CheckpointOf(int shard) => landed.GetValueOrDefault(ShardProgressStore.StateName(shard / ProgressSegment.Shards), long.MinValue);
         var stored = fleet.Storage.StoredBytes();
         var readBefore = fleet.Storage.Totals().ReadBytes;
+        const string Segments = "job-progress";
+        var (segmentsStored, segmentBytesStored) = fleet.Storage.StoredOfKind(Segments);
+        var (_, recordBytesStored) = fleet.Storage.StoredOfKind("job");
+        var segmentsBefore = fleet.Storage.OfKind(Segments);
+        var recordBefore = fleet.Storage.OfKind("job");
         progress($"killed the whole cluster at {fraction:P0} ({killSeconds:F1} s); {stored} bytes of state stored");
 
         var restart = clock.Elapsed;
@@ -165,7 +170,11 @@ public static class ControlPlaneSimulation
             await Task.Delay(5, ct);
         var firstCommit = (clock.Elapsed - restart).TotalSeconds;
         var read = fleet.Storage.Totals().ReadBytes - readBefore;
-        progress($"resumed: cluster up in {clusterStart:F1} s, first commit {firstCommit:F1} s after the restart, {read} bytes of state read");
+        var segmentsRead = fleet.Storage.OfKind(Segments);
+        var progressRead = segmentsRead.ReadBytes - segmentsBefore.ReadBytes;
+        var recordRead = fleet.Storage.OfKind("job").ReadBytes - recordBefore.ReadBytes;
+        progress($"resumed: cluster up in {clusterStart:F1} s, first commit {firstCommit:F1} s after the restart, {read} bytes of state read " +
+            $"({progressRead} of {segmentBytesStored} in progress segments, {segmentsRead.Reads - segmentsBefore.Reads} segment reads of {segmentsStored} stored)");
 
         while ((await fleet.Client.GetGrain<IJobGrain>(jobId).GetStatus()).State is not (JobState.Succeeded or JobState.Failed or JobState.Cancelled))
             await Task.Delay(50, ct);
@@ -181,6 +190,13 @@ public static class ControlPlaneSimulation
             StateBytesRead = read,
             StateBytesStored = stored,
             StateReadFraction = stored == 0 ? double.NaN : Math.Round(read / (double)stored, 4),
+            ProgressBytesRead = progressRead,
+            ProgressBytesStored = segmentBytesStored,
+            ProgressReadFraction = segmentBytesStored == 0 ? double.NaN : Math.Round(progressRead / (double)segmentBytesStored, 4),
+            SegmentReads = segmentsRead.Reads - segmentsBefore.Reads,
+            SegmentsStored = segmentsStored,
+            JobRecordBytesRead = recordRead,
+            JobRecordBytesStored = recordBytesStored,
             FinishSeconds = Math.Round((clock.Elapsed - restart).TotalSeconds, 2),
             ShardsRedone = redone.Length,
             CheckpointedShardsRedone = redone.Count(p => p.Value < CheckpointOf(p.Key)),

@@ -60,6 +60,19 @@ public sealed record ResumeFigures
     public required long StateBytesRead { get; init; }
     public required long StateBytesStored { get; init; }
     public required double StateReadFraction { get; init; }
+
+    /// <summary>The job's progress segments ("job-progress-{n}"): bytes read in that time, bytes stored at the kill, and the fraction.</summary>
+    public long ProgressBytesRead { get; init; }
+    public long ProgressBytesStored { get; init; }
+    public double ProgressReadFraction { get; init; }
+
+    /// <summary>Reads of progress segments in that time (a segment never written is a read of nothing, a round trip all the same), and segments stored.</summary>
+    public long SegmentReads { get; init; }
+    public int SegmentsStored { get; init; }
+
+    /// <summary>The job records ("job"): bytes read in that time and stored at the kill (the floor of what a resume reads).</summary>
+    public long JobRecordBytesRead { get; init; }
+    public long JobRecordBytesStored { get; init; }
     public required double FinishSeconds { get; init; }
 
     /// <summary>Shards reported before the kill and leased again after it.</summary>

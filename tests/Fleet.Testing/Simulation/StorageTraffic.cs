@@ -15,6 +15,7 @@ public sealed class StorageTraffic
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), Entry> _states = new();
     private readonly ConcurrentDictionary<string, Counters> _byType = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Counters> _byKind = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string State, GrainId Grain), long> _lastDurableWriteStarted = new();
     private long _etag;
     private volatile bool _severed;
@@ -45,6 +46,26 @@ public sealed class StorageTraffic
     /// <summary>The bytes every stored state holds now (what a resume could at most have to read).</summary>
     public long StoredBytes() => _states.Values.Sum(e => (long)e.Data.Length);
 
+    /// <summary>
+    /// Counters per kind of state: its name, with a trailing "-{number}" dropped (every "job-progress-{n}" segment is
+    /// "job-progress"). A read of a state never written counts as a read of 0 bytes: a round trip all the same.
+    /// </summary>
+    public Counters OfKind(string kind) => _byKind.TryGetValue(kind, out var counters) ? counters.Copy() : new Counters();
+
+    /// <summary>The entries of one kind stored now, and their bytes.</summary>
+    public (int Entries, long Bytes) StoredOfKind(string kind)
+    {
+        var of = _states.Where(p => KindOf(p.Key.State) == kind).Select(p => (long)p.Value.Data.Length).ToArray();
+        return (of.Length, of.Sum());
+    }
+
+    /// <summary>A state's kind: its name without a trailing "-{number}".</summary>
+    public static string KindOf(string stateName)
+    {
+        var dash = stateName.LastIndexOf('-');
+        return dash > 0 && dash < stateName.Length - 1 && stateName.AsSpan(dash + 1).IndexOfAnyExceptInRange('0', '9') < 0 ? stateName[..dash] : stateName;
+    }
+
     /// <summary>The largest state stored for grains of <paramref name="grainType"/>.</summary>
     public long LargestState(string grainType) => _states.Where(p => p.Key.Grain.Type.ToString() == grainType).Select(p => (long)p.Value.Data.Length).DefaultIfEmpty(0).Max();
 
@@ -64,6 +85,8 @@ public sealed class StorageTraffic
     }
 
     private Counters CountersOf(GrainId grain) => _byType.GetOrAdd(grain.Type.ToString()!, _ => new Counters());
+
+    private Counters CountersOfKind(string stateName) => _byKind.GetOrAdd(KindOf(stateName), _ => new Counters());
 
     /// <summary>Reads and writes of one grain type (or all), counted as they happen.</summary>
     public sealed class Counters
@@ -119,10 +142,12 @@ public sealed class StorageTraffic
                 grainState.ETag = entry.ETag;
                 grainState.RecordExists = true;
                 traffic.CountersOf(grainId).Read(entry.Data.Length);
+                traffic.CountersOfKind(stateName).Read(entry.Data.Length);
             }
             else
             {
                 traffic.CountersOf(grainId).Read(0);
+                traffic.CountersOfKind(stateName).Read(0);
             }
             return Task.CompletedTask;
         }
@@ -145,6 +170,7 @@ public sealed class StorageTraffic
             grainState.ETag = stored.ETag;
             grainState.RecordExists = true;
             traffic.CountersOf(grainId).Wrote(data.Length);
+            traffic.CountersOfKind(stateName).Wrote(data.Length);
             traffic._lastDurableWriteStarted.AddOrUpdate(key, started, (_, last) => Math.Max(last, started));
         }
 

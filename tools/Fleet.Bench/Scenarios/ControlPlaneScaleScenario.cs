@@ -38,7 +38,8 @@ internal static class ControlPlaneScaleScenario
                 }, cancellationToken);
                 JsonLine.Progress($"{silos} silos, run {run}: {figures.ShardsCommittedPerSecond:F0} shards/s committed, planning {figures.PlanningLinesPerSecond:F0} lines/s, " +
                     $"busiest activation {Busiest(figures)?.CallsPerSecond:F0} calls/s ({Busiest(figures)?.BusyFraction:P0} busy), " +
-                    $"{figures.CheckpointBytesPerSecond / 1024:F0} KB/s of checkpoints, resume {figures.Resume?.FirstCommitSeconds:F1} s");
+                    $"{figures.CheckpointBytesPerSecond / 1024:F0} KB/s of checkpoints, resume {figures.Resume?.FirstCommitSeconds:F1} s, " +
+                    $"state read {figures.Resume?.StateReadFraction:P1}, progress read {figures.Resume?.ProgressReadFraction:P1} ({figures.Resume?.SegmentReads} segment reads of {figures.Resume?.SegmentsStored} stored)");
                 measured.Add(figures);
             }
             Spread Of(Func<SimulationFigures, double> figure) => Spread.Of(measured.Select(figure).ToArray());
@@ -54,6 +55,9 @@ internal static class ControlPlaneScaleScenario
                 checkpointBytesPerShard = Of(f => f.CheckpointBytesPerShardCommitted),
                 resumeFirstCommitSeconds = Of(f => f.Resume?.FirstCommitSeconds ?? double.NaN),
                 resumeStateReadFraction = Of(f => f.Resume?.StateReadFraction ?? double.NaN),
+                resumeProgressReadFraction = Of(f => f.Resume?.ProgressReadFraction ?? double.NaN),
+                resumeSegmentReads = Of(f => f.Resume?.SegmentReads ?? double.NaN),
+                resumeSegmentsStored = Of(f => f.Resume?.SegmentsStored ?? double.NaN),
                 peakManagedHeapMBPerSilo = Of(f => f.PeakManagedHeapMBPerSilo),
                 runs = measured,
             });
@@ -70,7 +74,8 @@ internal static class ControlPlaneScaleScenario
             runs,
             storage = $"grain state serialized in this process (+{writeMs} ms a write), shard manifests in memory as item ranges, parts in a local folder through the real result store",
             note = "window: first commit to the kill (or the last commit); rates over the window. busiest activations: incoming calls and time inside them per activation (a non-reentrant grain's busy fraction). " +
-                   "checkpoint figures: the job grain's writes. resume: new cluster start to its first accepted report; state read is grain-state bytes read in that time over all stored at the kill. " +
+                   "checkpoint figures: the job grain's writes. resume: new cluster start to its first accepted report; state read is grain-state bytes read in that time over all stored at the kill; " +
+                   "progress read is the job's progress-segment bytes read in that time over those stored (segment reads count round trips, a never-written segment's too). " +
                    "Memory: every silo shares this process, so per silo = peak managed heap / silos.",
             silos = results,
         };
