@@ -67,10 +67,18 @@ public sealed class JobRecord
     internal ShardProgress Progress
     {
         get => _progress;
-        set => _progress = value;
+        set
+        {
+            _progress = value;
+            // The progress adds to the record's own set: a segment written full is full in the record written next.
+            value.Full = _fullSegments;
+        }
     }
 
     [NonSerialized] private ShardProgress _progress = new();
+    [NonSerialized] private FullSegments _fullSegments = new();
+
+    public JobRecord() => _progress.Full = _fullSegments;
 
     /// <summary>How many segments hold the progress of the planned shards.</summary>
     public int ProgressSegmentCount => (ShardCount + ProgressSegment.Shards - 1) / ProgressSegment.Shards;
@@ -83,7 +91,16 @@ public sealed class JobRecord
     /// them (<see cref="ShardProgressStore.ReadAsync(JobRecord)"/>). One leaves this set in a record written before it
     /// changes (<see cref="ShardProgressStore.LoadAsync"/>).
     /// </summary>
-    [Id(24)] public FullSegments FullSegments { get; set; } = new();
+    [Id(24)]
+    public FullSegments FullSegments
+    {
+        get => _fullSegments;
+        set
+        {
+            _fullSegments = value;
+            _progress.Full = value;
+        }
+    }
 
     /// <summary>
     /// Segments 0 to this - 1 are the only ones that may be stored: each is named in a record written before its first
@@ -160,7 +177,6 @@ public sealed class JobRecord
         SegmentsNamed ??= Math.Max(ProgressSegmentCount, stored.SegmentCount);
         if (!ProgressInSegments)
             return MigrateProgress(stored);
-        stored.Full = FullSegments;
         Progress = stored;
         _planBytesDone = null;
         ShardsDone = stored.ShardsDone;
@@ -175,7 +191,6 @@ public sealed class JobRecord
         // Every segment the old entries left behind is rewritten (an earlier migration's, if it got that far).
         for (var i = 0; i < stored.SegmentCount; i++)
             migrated.MarkDirty(i);
-        migrated.Full = FullSegments;
         Progress = migrated;
         _planBytesDone = null;
         DoneShards = [];

@@ -206,7 +206,7 @@ public sealed class FullSegmentReadTests
         Assert.Equal([3, 4, 5, 8], full.Runs);
     }
 
-    /// <summary>A job admitted and written, as the grain's first checkpoint does.</summary>
+    /// <summary>A job admitted and written, as the grain's first checkpoint does: its first activation read no progress.</summary>
     private async Task<(JobRecord Job, ShardProgressStore Store)> AdmitAsync(int shards)
     {
         var job = new JobRecord
@@ -220,7 +220,7 @@ public sealed class FullSegmentReadTests
             SegmentsNamed = 0,
         };
         await WriteRecordAsync(job);
-        return await ActivateAsync();
+        return (job, new ShardProgressStore(_storage, Grain));
     }
 
     /// <summary>What activation does: the record, then the progress it needs.</summary>
