@@ -56,6 +56,11 @@ root.Subcommands.Add(Scenario("checkpoint-bytes", "Bytes a job's checkpoints wri
      new Option<int>("--commits-per-second") { Description = "Shards committed per second", DefaultValueFactory = _ => 20_000 },
      new Option<int[]>("--shards") { Description = "Job sizes in shards", DefaultValueFactory = _ => [1_000_000, 10_000_000], AllowMultipleArgumentsPerToken = true }],
     (p, _) => CheckpointBytesScenario.RunAsync(p.GetValue(runs), p.GetValue<int>("--seconds"), p.GetValue<int>("--commits-per-second"), p.GetValue<int[]>("--shards")!)));
+root.Subcommands.Add(Scenario("resume-reads", "What a re-activation reads of a job killed part-way, by job size: record and progress segments read vs stored, with full segments and before them",
+    [new Option<int[]>("--shards") { Description = "Job sizes in shards (64 images each)", DefaultValueFactory = _ => [156_250, 1_562_500, 15_625_000], AllowMultipleArgumentsPerToken = true },
+     new Option<double>("--done") { Description = "Fraction of the shards committed (in lease order) when the job is killed", DefaultValueFactory = _ => 0.5 },
+     new Option<double>("--failing") { Description = "Fraction of the shards that hold error rows", DefaultValueFactory = _ => 0 }],
+    (p, _) => ResumeReadsScenario.RunAsync(p.GetValue<int[]>("--shards")!, p.GetValue<double>("--done"), p.GetValue<double>("--failing"))));
 root.Subcommands.Add(Scenario("control-plane-scale", "A large job of stand-in items (no image bytes) on 8-32 in-process silos: planning, leases and commits a second, calls per activation, checkpoint bytes, memory, resume after the whole cluster is killed",
     [new Option<long>("--images") { Description = "Stand-in items in the job", DefaultValueFactory = _ => 1_000_000 },
      new Option<int[]>("--silos") { Description = "Simulated silo counts", DefaultValueFactory = _ => [8], AllowMultipleArgumentsPerToken = true },
