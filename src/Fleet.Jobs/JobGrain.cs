@@ -133,6 +133,9 @@ public sealed partial class JobGrain(
         if (admission.ResumeRefusal(JobId, Job) is { } refused)
             return Rejected(refused);
 
+        // The full segments with failed images are read, and the record written without them, before they re-open.
+        if (await ProgressStore.LoadFailuresAsync(Job))
+            await _checkpoints.WriteAndWaitAsync();
         Scheduler.Resume();
         Job.TraceParent = Activity.Current?.Id ?? Job.TraceParent;
         Job.State = Job.PlanningComplete ? JobState.Running : JobState.Planning;

@@ -22,8 +22,8 @@ public sealed class ProgressSegment
     /// <summary>Failed attempts of the segment's shards not yet committed (by shard number); a commit removes its entry.</summary>
     [Id(5)] public Dictionary<int, int> Attempts { get; set; } = [];
 
-    /// <summary>Every shard done, none with failed images or attempts: nothing in it can change but a re-opened shard (<see cref="FullSegments"/>).</summary>
-    public bool IsFull() => ShardsDone == Shards && FailedByShard.Count == 0 && Attempts.Count == 0;
+    /// <summary>Every shard done, none with attempts: nothing in it changes but a shard re-opened, by the finisher or (one with failed images) a resume (<see cref="FullSegments"/>).</summary>
+    public bool IsFull() => ShardsDone == Shards && Attempts.Count == 0;
 
     public bool IsDone(int offset) => offset / 8 < Done.Length && (Done[offset / 8] & (1 << (offset % 8))) != 0;
 

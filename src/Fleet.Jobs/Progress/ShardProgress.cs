@@ -13,8 +13,9 @@ public sealed class ShardProgress
     private readonly List<ProgressSegment?> _segments = [];
     private readonly SortedSet<int> _dirty = [];
 
-    /// <summary>The succeeded images of the unread full segments.</summary>
+    /// <summary>The succeeded and failed images of the unread full segments.</summary>
     private long _unreadImages;
+    private long _unreadFailed;
 
     public int SegmentCount => _segments.Count;
 
@@ -29,7 +30,7 @@ public sealed class ShardProgress
 
     public int ShardsDone => _segments.Sum(s => s?.ShardsDone ?? ProgressSegment.Shards);
     public long ImagesSucceeded => _unreadImages + _segments.Sum(s => s?.ImagesSucceeded ?? 0);
-    public long ImagesFailed => _segments.Sum(s => s?.ImagesFailed ?? 0);
+    public long ImagesFailed => _unreadFailed + _segments.Sum(s => s?.ImagesFailed ?? 0);
 
     public static int SegmentOf(int shard) => shard / ProgressSegment.Shards;
 
@@ -38,7 +39,10 @@ public sealed class ShardProgress
     {
         Grow(index);
         if (_segments[index] is null)
+        {
             _unreadImages -= segment.ImagesSucceeded;
+            _unreadFailed -= segment.ImagesFailed;
+        }
         _segments[index] = segment;
     }
 
@@ -50,6 +54,7 @@ public sealed class ShardProgress
     {
         Full = full;
         _unreadImages = full.Images;
+        _unreadFailed = full.ImagesFailed;
         foreach (var index in full.Segments())
         {
             if (index >= segments)
@@ -62,8 +67,8 @@ public sealed class ShardProgress
     /// <summary>True when segment <paramref name="index"/> is read, full and written as it is: it may join <see cref="Full"/>.</summary>
     public bool IsFullAndWritten(int index) => index < _segments.Count && _segments[index] is { } segment && segment.IsFull() && !_dirty.Contains(index);
 
-    /// <summary>The succeeded images of segment <paramref name="index"/>, which is read.</summary>
-    public long ImagesIn(int index) => _segments[index]!.ImagesSucceeded;
+    /// <summary>The succeeded and failed images of segment <paramref name="index"/>, which is read.</summary>
+    public (long Succeeded, long Failed) ImagesIn(int index) => (_segments[index]!.ImagesSucceeded, _segments[index]!.ImagesFailed);
 
     public bool IsDone(int shard) => SegmentOf(shard) < _segments.Count && (_segments[SegmentOf(shard)]?.IsDone(shard % ProgressSegment.Shards) ?? true);
 
@@ -100,8 +105,13 @@ public sealed class ShardProgress
 
     public int FailedImages(int shard) => SegmentOf(shard) < _segments.Count ? _segments[SegmentOf(shard)]?.FailedByShard.GetValueOrDefault(shard) ?? 0 : 0;
 
-    /// <summary>Done shards with error rows, in shard order (a full segment has none, so an unread one holds none).</summary>
-    public IEnumerable<int> ShardsWithFailures() => _segments.SelectMany(s => s?.FailedByShard.Keys.Order() ?? Enumerable.Empty<int>()).ToArray();
+    /// <summary>Done shards with error rows, in shard order. An unread full segment holding some must be read first (<see cref="ShardProgressStore.LoadFailuresAsync"/>).</summary>
+    public IEnumerable<int> ShardsWithFailures()
+    {
+        if (Enumerable.Range(0, _segments.Count).FirstOrDefault(i => _segments[i] is null && Full.HasFailures(i), -1) is var unread and >= 0)
+            throw new InvalidOperationException($"progress segment {unread} holds failed images but was not read (ShardProgressStore.LoadFailuresAsync)");
+        return _segments.SelectMany(s => s?.FailedByShard.Keys.Order() ?? Enumerable.Empty<int>()).ToArray();
+    }
 
     public int AttemptsOf(int shard) => SegmentOf(shard) < _segments.Count ? _segments[SegmentOf(shard)]?.Attempts.GetValueOrDefault(shard) ?? 0 : 0;
 

@@ -48,7 +48,7 @@ public sealed class ShardProgressStore(IGrainStorage storage, GrainId grain)
             progress.Load(index, segment);
             // Written full, but the record that would have said so was lost: it says so from now on.
             if (segment.IsFull())
-                job.FullSegments.Add(index, segment.ImagesSucceeded);
+                job.FullSegments.Add(index, segment.ImagesSucceeded, segment.ImagesFailed);
         }
         return progress;
     }
@@ -58,16 +58,27 @@ public sealed class ShardProgressStore(IGrainStorage storage, GrainId grain)
     /// the record's full segments. True when any did: the caller writes the record (without them) before changing any
     /// of them, so a crash never leaves a record that calls a changed segment full.
     /// </summary>
-    public async Task<bool> LoadAsync(JobRecord job, IEnumerable<int> shards)
+    public Task<bool> LoadAsync(JobRecord job, IEnumerable<int> shards) =>
+        LoadSegmentsAsync(job, shards.Select(ShardProgress.SegmentOf).Distinct().Where(job.FullSegments.Contains).Order().ToArray());
+
+    /// <summary>
+    /// What a user's resume needs (it re-opens every shard with failed images): the full segments holding failed images,
+    /// read and out of the record's full segments. True when any was: the caller writes the record before the resume.
+    /// </summary>
+    public Task<bool> LoadFailuresAsync(JobRecord job) => LoadSegmentsAsync(job, job.FullSegments.SegmentsWithFailures().ToArray());
+
+    private async Task<bool> LoadSegmentsAsync(JobRecord job, int[] full)
     {
         var progress = job.Progress;
-        var full = shards.Select(ShardProgress.SegmentOf).Distinct().Where(job.FullSegments.Contains).Order().ToArray();
         if (full.Length == 0)
             return false;
         foreach (var (index, segment) in await ReadSegmentsAsync(full.Where(progress.IsUnread)))
             progress.Load(index, segment);
         foreach (var index in full)
-            job.FullSegments.Remove(index, progress.ImagesIn(index));
+        {
+            var (succeeded, failed) = progress.ImagesIn(index);
+            job.FullSegments.Remove(index, succeeded, failed);
+        }
         return true;
     }
 
@@ -140,7 +151,7 @@ public sealed class ShardProgressStore(IGrainStorage storage, GrainId grain)
                 SegmentsWritten++;
                 // Full as written, and not changed since: the record written next may call it full.
                 if (d.Segment.IsFull() && progress.IsFullAndWritten(d.Index))
-                    progress.Full.Add(d.Index, d.Segment.ImagesSucceeded);
+                    progress.Full.Add(d.Index, d.Segment.ImagesSucceeded, d.Segment.ImagesFailed);
             }
             catch
             {

@@ -62,11 +62,36 @@ public sealed class ResumeReadsTests
         Assert.Equal(Shards, await new LocalResultStore(output, StorageResilience.Create()).ListPartsAsync("part-gone", CancellationToken.None).CountAsync());
     }
 
+    [Fact]
+    public async Task A_users_resume_reads_only_the_full_segment_with_failed_images_and_runs_its_failed_shard_again()
+    {
+        await using var cluster = await JobCluster.StartAsync(workers: false);
+        const int failedShard = 5;
+        var output = await PlantAsync(cluster, "cancelled", JobState.Cancelled, failedShard);
+        var grain = cluster.Job("cancelled").GetGrainId();
+
+        var status = await cluster.Job("cancelled").GetStatus();
+        Assert.Equal((JobState.Cancelled, Shards - 2, 1L), (status.State, status.ShardsDone, status.ImagesFailed));
+        Assert.Equal(["job", ShardProgressStore.StateName(FullSegmentCount)], ReadsOf(cluster, grain));
+
+        var resumed = await cluster.Job("cancelled").Resume();
+        Assert.True(resumed.Accepted, resumed.Status.Reason);
+        // Segment 0 holds the failed images and is read for the resume; segment 1 (full, no failures) never is.
+        Assert.Equal(["job", ShardProgressStore.StateName(FullSegmentCount), ShardProgressStore.StateName(0)], ReadsOf(cluster, grain));
+        Assert.Equal((JobState.Running, Shards - 3, 0L), (resumed.Status.State, resumed.Status.ShardsDone, resumed.Status.ImagesFailed));
+        await RunLeftAsync(cluster, "cancelled", [failedShard, Shards - 2, Shards - 1]);
+
+        var done = await cluster.WaitAsync("cancelled", s => s.State.IsTerminal());
+        Assert.Equal((JobState.Succeeded, Shards, (long)Shards, 0L), (done.State, done.ShardsDone, done.ImagesSucceeded, done.ImagesFailed));
+        Assert.True(File.Exists(Path.Combine(output, ResultLayout.Success("cancelled"))));
+        Assert.DoesNotContain(ShardProgressStore.StateName(1), ReadsOf(cluster, grain));
+    }
+
     /// <summary>
     /// Writes, as an earlier activation would have left them, a job of <see cref="Shards"/> one-image shards whose first
     /// segments are full and whose last has two shards done, with a part for every done shard; returns the output.
     /// </summary>
-    private static async Task<string> PlantAsync(JobCluster cluster, string jobId)
+    private static async Task<string> PlantAsync(JobCluster cluster, string jobId, JobState state = JobState.Running, int? failedShard = null)
     {
         // Any job resolves the silo's grain storage, so the test can write into it.
         await cluster.SubmitPlannedAsync($"warm-{jobId}", new JobSpec { Dataset = TestDatasets.Folder(1), Output = TestDatasets.NewFolder("out"), ShardSize = 1 });
@@ -82,20 +107,28 @@ public sealed class ResumeReadsTests
         for (var index = 0; index < FullSegmentCount; index++)
         {
             var segment = new ProgressSegment { Done = Enumerable.Repeat((byte)0xFF, Segment / 8).ToArray(), ShardsDone = Segment, ImagesSucceeded = Segment };
+            // A one-image shard with its image failed: an error row, no row.
+            if (failedShard is { } failed && ShardProgress.SegmentOf(failed) == index)
+            {
+                segment.FailedByShard[failed] = 1;
+                segment.ImagesFailed = 1;
+                segment.ImagesSucceeded--;
+            }
             await cluster.GrainStorage.WriteStateAsync(ShardProgressStore.StateName(index), grain, new GrainState<ProgressSegment>(segment));
-            full.Add(index, Segment);
+            full.Add(index, segment.ImagesSucceeded, segment.ImagesFailed);
         }
         var last = new ProgressSegment { Done = [0b0000_0011], ShardsDone = 2, ImagesSucceeded = 2 };
         await cluster.GrainStorage.WriteStateAsync(ShardProgressStore.StateName(FullSegmentCount), grain, new GrainState<ProgressSegment>(last));
         var record = new JobRecord
         {
-            Spec = new JobSpec { Dataset = TestDatasets.Folder(1), Output = output, ShardSize = 1 },
-            State = JobState.Running,
+            Spec = new JobSpec { Dataset = TestDatasets.Folder(1), Output = output, ShardSize = 1, MaxFailedFraction = 0.5 },
+            State = state,
             ShardCount = Shards,
             ImagesTotal = Shards,
             PlanningComplete = true,
             ShardsDone = Shards - 2,
-            ImagesSucceeded = Shards - 2,
+            ImagesSucceeded = Shards - 2 - (failedShard is null ? 0 : 1),
+            ImagesFailed = failedShard is null ? 0 : 1,
             CreatedAt = DateTimeOffset.UtcNow,
             ProgressInSegments = true,
             FullSegments = full,

@@ -6,7 +6,8 @@ namespace Fleet.Jobs.Tests.Progress;
 /// <summary>
 /// What an activation reads of a job's progress (<see cref="ShardProgressStore.ReadAsync(JobRecord)"/>): not its full
 /// segments (<see cref="JobRecord.FullSegments"/>) nor the segments never written (<see cref="JobRecord.SegmentsNamed"/>);
-/// a full segment is read only when one of its shards re-opens (<see cref="ShardProgressStore.LoadAsync"/>), and a
+/// a full segment is read only when one of its shards re-opens (<see cref="ShardProgressStore.LoadAsync"/>; one with
+/// failed images also for a user's resume, <see cref="ShardProgressStore.LoadFailuresAsync"/>), and a
 /// crash between any two writes re-opens a shard, never loses one. The "activations" here are what the job grain does:
 /// read the record, read the progress, checkpoint segments then record.
 /// </summary>
@@ -50,7 +51,7 @@ public sealed class FullSegmentReadTests
     }
 
     [Fact]
-    public async Task A_segment_with_a_failed_image_or_an_attempt_is_never_full_so_a_resume_has_every_failure_it_reopens()
+    public async Task A_full_segment_with_failed_images_is_read_by_a_users_resume_only_and_one_with_an_attempt_is_not_full()
     {
         var (job, store) = await AdmitAsync(4 * Segment);
         for (var shard = 0; shard < 2 * Segment; shard++)
@@ -58,16 +59,34 @@ public sealed class FullSegmentReadTests
         job.Progress.AttemptFailed(2 * Segment + 1);
         await CheckpointAsync(job, store);
 
-        Assert.Equal([0, 1], (await ReadRecordAsync()).FullSegments.Runs);
-        var (again, _) = await ActivateAsync();
-        Assert.Equal([Segment + 7], again.Progress.ShardsWithFailures());
+        var stored = await ReadRecordAsync();
+        Assert.Equal([0, 2], stored.FullSegments.Runs);
+        Assert.Equal([1, 2], stored.FullSegments.FailedRuns);
+        _storage.Read.Clear();
+        var (again, reread) = await ActivateAsync();
+        // A re-activation reads neither full segment; the failed images are counted all the same.
+        Assert.Equal(["job", ShardProgressStore.StateName(2)], _storage.Read);
+        Assert.Equal((2 * Segment, 2L), (again.ShardsDone, again.ImagesFailed));
         Assert.Equal(1, again.Progress.AttemptsOf(2 * Segment + 1));
+        Assert.Throws<InvalidOperationException>(() => again.Progress.ShardsWithFailures());
 
-        // What a resume does (ShardScheduler.Resume) needs no full segment read.
+        // What a user's resume does (the grain, then ShardScheduler.Resume): only the segment with failures is read.
+        _storage.Read.Clear();
+        Assert.True(await reread.LoadFailuresAsync(again));
+        Assert.Equal([ShardProgressStore.StateName(1)], _storage.Read);
+        Assert.Equal([0, 1], again.FullSegments.Runs);
+        Assert.Equal(0L, again.FullSegments.ImagesFailed);
+        await WriteRecordAsync(again);
         foreach (var shard in again.Progress.ShardsWithFailures())
             again.ReopenShard(shard);
         again.Progress.ClearAttempts();
+        await CheckpointAsync(again, reread);
         Assert.Equal((2 * Segment - 1, 0L), (again.ShardsDone, again.ImagesFailed));
+        Assert.False(await reread.LoadFailuresAsync(again));
+
+        var (third, _) = await ActivateAsync();
+        Assert.False(third.IsShardDone(Segment + 7));
+        Assert.Equal((2 * Segment - 1, 0L, (2L * Segment - 1) * ShardSize), (third.ShardsDone, third.ImagesFailed, third.ImagesSucceeded));
     }
 
     [Fact]
@@ -92,6 +111,7 @@ public sealed class FullSegmentReadTests
         Assert.Equal([ShardProgressStore.StateName(1)], _storage.Read);
         Assert.Equal([0, 1, 2, 3], again.FullSegments.Runs);
         Assert.Equal(2L * Segment * ShardSize, again.FullSegments.Images);
+        Assert.Empty(again.FullSegments.FailedRuns);
         Assert.Equal(imagesBefore, again.ImagesSucceeded);
         await WriteRecordAsync(again);
         again.ReopenShard(Segment + 5);
@@ -204,6 +224,14 @@ public sealed class FullSegmentReadTests
         Assert.True(full.Contains(7) && !full.Contains(2) && !full.Contains(8));
         Assert.True(full.Remove(0, 10) && full.Remove(1, 10));
         Assert.Equal([3, 4, 5, 8], full.Runs);
+        Assert.True(full.Add(9, 8, failed: 2) && full.Add(11, 9, failed: 1));
+        Assert.Equal([3, 4, 5, 8, 9, 10, 11, 12], full.Runs);
+        Assert.Equal([9, 10, 11, 12], full.FailedRuns);
+        Assert.Equal(3L, full.ImagesFailed);
+        Assert.True(full.HasFailures(9) && !full.HasFailures(3));
+        Assert.True(full.Remove(9, 8, failed: 2));
+        Assert.Equal([11], full.SegmentsWithFailures());
+        Assert.Equal(1L, full.ImagesFailed);
     }
 
     /// <summary>A job admitted and written, as the grain's first checkpoint does: its first activation read no progress.</summary>
@@ -264,6 +292,6 @@ public sealed class FullSegmentReadTests
         ImagesSucceeded = job.ImagesSucceeded,
         ImagesFailed = job.ImagesFailed,
         SegmentsNamed = job.SegmentsNamed,
-        FullSegments = new FullSegments { Runs = [.. job.FullSegments.Runs], Images = job.FullSegments.Images },
+        FullSegments = new FullSegments { Runs = [.. job.FullSegments.Runs], Images = job.FullSegments.Images, ImagesFailed = job.FullSegments.ImagesFailed, FailedRuns = [.. job.FullSegments.FailedRuns] },
     };
 }
