@@ -25,7 +25,7 @@ public sealed class OldJobRecordsInBlobGrainStorageTests
     private static readonly GrainId Grain = GrainId.Create("job", "old-record");
 
     /// <summary>The serializer the blob grain storage of a silo built as Fleet builds it resolves (the host is built, never started).</summary>
-    private static IGrainStorageSerializer BlobStorageSerializer()
+    internal static IGrainStorageSerializer BlobStorageSerializer()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleans(silo =>
