@@ -17,8 +17,7 @@ public sealed class FullSegmentReadTests
     private const int ShardSize = 10;
     private static readonly GrainId Grain = GrainId.Create("job", "full-segments");
 
-    private readonly DictionaryGrainStorage _storage = new();
-    private string? _recordETag;
+    private readonly StoredJob _stored = new(Grain, ShardSize);
 
     [Theory]
     [InlineData(0)]
@@ -28,20 +27,20 @@ public sealed class FullSegmentReadTests
     {
         // N full segments, one partly done, and two more planned but never written.
         var shards = (full + 3) * Segment;
-        var (job, store) = await AdmitAsync(shards);
+        var (job, store) = await _stored.AdmitAsync(shards);
         for (var shard = 0; shard < full * Segment; shard++)
             Commit(job, shard);
         Commit(job, full * Segment + 2);
-        await CheckpointAsync(job, store);
+        await _stored.CheckpointAsync(job, store);
 
-        var stored = await ReadRecordAsync();
+        var stored = await _stored.ReadRecordAsync();
         Assert.Equal(full == 0 ? Array.Empty<int>() : new[] { 0, full }, stored.FullSegments.Runs);
         Assert.Equal(full + 1, stored.SegmentsNamed);
-        _storage.Read.Clear();
+        _stored.Storage.Read.Clear();
 
-        var (again, reread) = await ActivateAsync();
+        var (again, reread) = await _stored.ActivateAsync();
 
-        Assert.Equal(["job", ShardProgressStore.StateName(full)], _storage.Read);
+        Assert.Equal(["job", ShardProgressStore.StateName(full)], _stored.Storage.Read);
         Assert.Equal(1, reread.SegmentsRead);
         Assert.Equal((full * Segment + 1, (full * Segment + 1L) * ShardSize, 0L), (again.ShardsDone, again.ImagesSucceeded, again.ImagesFailed));
         Assert.Equal(full * Segment, again.Progress.NextNotDone(0, shards));
@@ -53,38 +52,38 @@ public sealed class FullSegmentReadTests
     [Fact]
     public async Task A_full_segment_with_failed_images_is_read_by_a_users_resume_only_and_one_with_an_attempt_is_not_full()
     {
-        var (job, store) = await AdmitAsync(4 * Segment);
+        var (job, store) = await _stored.AdmitAsync(4 * Segment);
         for (var shard = 0; shard < 2 * Segment; shard++)
             Commit(job, shard, failed: shard == Segment + 7 ? 2 : 0);
         job.Progress.AttemptFailed(2 * Segment + 1);
-        await CheckpointAsync(job, store);
+        await _stored.CheckpointAsync(job, store);
 
-        var stored = await ReadRecordAsync();
+        var stored = await _stored.ReadRecordAsync();
         Assert.Equal([0, 2], stored.FullSegments.Runs);
         Assert.Equal([1, 2], stored.FullSegments.FailedRuns);
-        _storage.Read.Clear();
-        var (again, reread) = await ActivateAsync();
+        _stored.Storage.Read.Clear();
+        var (again, reread) = await _stored.ActivateAsync();
         // A re-activation reads neither full segment; the failed images are counted all the same.
-        Assert.Equal(["job", ShardProgressStore.StateName(2)], _storage.Read);
+        Assert.Equal(["job", ShardProgressStore.StateName(2)], _stored.Storage.Read);
         Assert.Equal((2 * Segment, 2L), (again.ShardsDone, again.ImagesFailed));
         Assert.Equal(1, again.Progress.AttemptsOf(2 * Segment + 1));
         Assert.Throws<InvalidOperationException>(() => again.Progress.ShardsWithFailures());
 
         // What a user's resume does (the grain, then ShardScheduler.Resume): only the segment with failures is read.
-        _storage.Read.Clear();
+        _stored.Storage.Read.Clear();
         Assert.True(await reread.LoadFailuresAsync(again));
-        Assert.Equal([ShardProgressStore.StateName(1)], _storage.Read);
+        Assert.Equal([ShardProgressStore.StateName(1)], _stored.Storage.Read);
         Assert.Equal([0, 1], again.FullSegments.Runs);
         Assert.Equal(0L, again.FullSegments.ImagesFailed);
-        await WriteRecordAsync(again);
+        await _stored.WriteRecordAsync(again);
         foreach (var shard in again.Progress.ShardsWithFailures())
             again.ReopenShard(shard);
         again.Progress.ClearAttempts();
-        await CheckpointAsync(again, reread);
+        await _stored.CheckpointAsync(again, reread);
         Assert.Equal((2 * Segment - 1, 0L), (again.ShardsDone, again.ImagesFailed));
         Assert.False(await reread.LoadFailuresAsync(again));
 
-        var (third, _) = await ActivateAsync();
+        var (third, _) = await _stored.ActivateAsync();
         Assert.False(third.IsShardDone(Segment + 7));
         Assert.Equal((2 * Segment - 1, 0L, (2L * Segment - 1) * ShardSize), (third.ShardsDone, third.ImagesFailed, third.ImagesSucceeded));
     }
@@ -92,34 +91,34 @@ public sealed class FullSegmentReadTests
     [Fact]
     public async Task A_full_segment_is_read_only_when_one_of_its_shards_reopens_and_leaves_the_record_first()
     {
-        var (job, store) = await AdmitAsync(4 * Segment);
+        var (job, store) = await _stored.AdmitAsync(4 * Segment);
         for (var shard = 0; shard < 3 * Segment; shard++)
             Commit(job, shard);
         Commit(job, 3 * Segment);
-        await CheckpointAsync(job, store);
-        var (again, reread) = await ActivateAsync();
+        await _stored.CheckpointAsync(job, store);
+        var (again, reread) = await _stored.ActivateAsync();
         var imagesBefore = again.ImagesSucceeded;
-        _storage.Read.Clear();
+        _stored.Storage.Read.Clear();
 
         // Changing a full segment before it left the record is refused: a crash after its write would leave a record
         // that calls it full.
         Assert.Throws<InvalidOperationException>(() => again.ReopenShard(Segment + 5));
         Assert.False(await reread.LoadAsync(again, [3 * Segment]));
-        Assert.Empty(_storage.Read);
+        Assert.Empty(_stored.Storage.Read);
 
         Assert.True(await reread.LoadAsync(again, [Segment + 5, Segment + 9]));
-        Assert.Equal([ShardProgressStore.StateName(1)], _storage.Read);
+        Assert.Equal([ShardProgressStore.StateName(1)], _stored.Storage.Read);
         Assert.Equal([0, 1, 2, 3], again.FullSegments.Runs);
         Assert.Equal(2L * Segment * ShardSize, again.FullSegments.Images);
         Assert.Empty(again.FullSegments.FailedRuns);
         Assert.Equal(imagesBefore, again.ImagesSucceeded);
-        await WriteRecordAsync(again);
+        await _stored.WriteRecordAsync(again);
         again.ReopenShard(Segment + 5);
-        await CheckpointAsync(again, reread);
+        await _stored.CheckpointAsync(again, reread);
 
-        _storage.Read.Clear();
-        var (third, _) = await ActivateAsync();
-        Assert.Equal(["job", ShardProgressStore.StateName(1), ShardProgressStore.StateName(3)], _storage.Read);
+        _stored.Storage.Read.Clear();
+        var (third, _) = await _stored.ActivateAsync();
+        Assert.Equal(["job", ShardProgressStore.StateName(1), ShardProgressStore.StateName(3)], _stored.Storage.Read);
         Assert.False(third.IsShardDone(Segment + 5));
         Assert.True(third.IsShardDone(Segment + 6));
         Assert.Equal((3 * Segment, 3L * Segment * ShardSize), (third.ShardsDone, third.ImagesSucceeded));
@@ -128,53 +127,53 @@ public sealed class FullSegmentReadTests
     [Fact]
     public async Task A_record_write_lost_after_a_segment_was_written_full_leaves_it_read_and_done_and_full_again()
     {
-        var (job, store) = await AdmitAsync(2 * Segment);
+        var (job, store) = await _stored.AdmitAsync(2 * Segment);
         Commit(job, 0);
-        await CheckpointAsync(job, store);
+        await _stored.CheckpointAsync(job, store);
         for (var shard = 1; shard < Segment; shard++)
             Commit(job, shard);
-        _storage.FailWrite = name => name == "job";
-        await Assert.ThrowsAsync<IOException>(() => CheckpointAsync(job, store));
-        _storage.FailWrite = _ => false;
+        _stored.Storage.FailWrite = name => name == "job";
+        await Assert.ThrowsAsync<IOException>(() => _stored.CheckpointAsync(job, store));
+        _stored.Storage.FailWrite = _ => false;
 
         // The segment (named by the first checkpoint) was written full; the record says neither that it is full nor
         // its counts, which follow the segment.
-        Assert.Equal(2, _storage.Written.Count(w => w == ShardProgressStore.StateName(0)));
-        Assert.Empty((await ReadRecordAsync()).FullSegments.Runs);
-        _storage.Read.Clear();
-        var (again, reread) = await ActivateAsync();
-        Assert.Contains(ShardProgressStore.StateName(0), _storage.Read);
+        Assert.Equal(2, _stored.Storage.Written.Count(w => w == ShardProgressStore.StateName(0)));
+        Assert.Empty((await _stored.ReadRecordAsync()).FullSegments.Runs);
+        _stored.Storage.Read.Clear();
+        var (again, reread) = await _stored.ActivateAsync();
+        Assert.Contains(ShardProgressStore.StateName(0), _stored.Storage.Read);
         Assert.Equal(Segment, again.ShardsDone);
         Assert.True(again.IsShardDone(Segment - 1));
 
         // Read full, it is full in the next record: the activation after reads it no more.
-        await WriteRecordAsync(again);
-        _storage.Read.Clear();
-        await ActivateAsync();
-        Assert.Equal(["job"], _storage.Read);
+        await _stored.WriteRecordAsync(again);
+        _stored.Storage.Read.Clear();
+        await _stored.ActivateAsync();
+        Assert.Equal(["job"], _stored.Storage.Read);
     }
 
     [Fact]
     public async Task A_crash_after_a_record_without_the_full_segment_but_before_the_segment_reopens_loses_nothing()
     {
-        var (job, store) = await AdmitAsync(2 * Segment);
+        var (job, store) = await _stored.AdmitAsync(2 * Segment);
         for (var shard = 0; shard < Segment; shard++)
             Commit(job, shard);
-        await CheckpointAsync(job, store);
-        var (again, reread) = await ActivateAsync();
+        await _stored.CheckpointAsync(job, store);
+        var (again, reread) = await _stored.ActivateAsync();
 
         Assert.True(await reread.LoadAsync(again, [4]));
-        await WriteRecordAsync(again);
+        await _stored.WriteRecordAsync(again);
         again.ReopenShard(4);
-        _storage.FailWrite = name => name != "job";
-        await Assert.ThrowsAsync<IOException>(() => CheckpointAsync(again, reread));
-        _storage.FailWrite = _ => false;
+        _stored.Storage.FailWrite = name => name != "job";
+        await Assert.ThrowsAsync<IOException>(() => _stored.CheckpointAsync(again, reread));
+        _stored.Storage.FailWrite = _ => false;
 
         // The record no longer calls segment 0 full, so it is read: shard 4 is still done there (the finisher, which
         // re-opened it for its missing part, finds the part missing again and re-opens it again).
-        _storage.Read.Clear();
-        var (third, _) = await ActivateAsync();
-        Assert.Contains(ShardProgressStore.StateName(0), _storage.Read);
+        _stored.Storage.Read.Clear();
+        var (third, _) = await _stored.ActivateAsync();
+        Assert.Contains(ShardProgressStore.StateName(0), _stored.Storage.Read);
         Assert.True(third.IsShardDone(4));
         Assert.Equal((Segment, (long)Segment * ShardSize), (third.ShardsDone, third.ImagesSucceeded));
     }
@@ -182,25 +181,25 @@ public sealed class FullSegmentReadTests
     [Fact]
     public async Task A_segment_is_named_in_the_record_before_its_first_write_so_no_stored_segment_goes_unread()
     {
-        var (job, store) = await AdmitAsync(3 * Segment);
+        var (job, store) = await _stored.AdmitAsync(3 * Segment);
         Commit(job, 2 * Segment + 1);
-        _storage.FailWrite = name => name == "job";
-        await Assert.ThrowsAsync<IOException>(() => CheckpointAsync(job, store));
+        _stored.Storage.FailWrite = name => name == "job";
+        await Assert.ThrowsAsync<IOException>(() => _stored.CheckpointAsync(job, store));
         // The record write that names segment 2 failed: the segment was not written either.
-        Assert.DoesNotContain(ShardProgressStore.StateName(2), _storage.Written);
+        Assert.DoesNotContain(ShardProgressStore.StateName(2), _stored.Storage.Written);
 
         // Named, then written; the record after it lost: the next activation still reads segment 2.
         var writes = 0;
-        _storage.FailWrite = name => name == "job" && ++writes > 1;
-        await Assert.ThrowsAsync<IOException>(() => CheckpointAsync(job, store));
-        _storage.FailWrite = _ => false;
-        Assert.Contains(ShardProgressStore.StateName(2), _storage.Written);
-        Assert.Equal(3, (await ReadRecordAsync()).SegmentsNamed);
+        _stored.Storage.FailWrite = name => name == "job" && ++writes > 1;
+        await Assert.ThrowsAsync<IOException>(() => _stored.CheckpointAsync(job, store));
+        _stored.Storage.FailWrite = _ => false;
+        Assert.Contains(ShardProgressStore.StateName(2), _stored.Storage.Written);
+        Assert.Equal(3, (await _stored.ReadRecordAsync()).SegmentsNamed);
 
-        _storage.Read.Clear();
-        var (again, _) = await ActivateAsync();
+        _stored.Storage.Read.Clear();
+        var (again, _) = await _stored.ActivateAsync();
         // Segments 0 and 1 were never written: named all the same (below the highest), so read, empty.
-        Assert.Equal(["job", .. Enumerable.Range(0, 3).Select(ShardProgressStore.StateName)], _storage.Read.Order(StringComparer.Ordinal));
+        Assert.Equal(["job", .. Enumerable.Range(0, 3).Select(ShardProgressStore.StateName)], _stored.Storage.Read.Order(StringComparer.Ordinal));
         Assert.True(again.IsShardDone(2 * Segment + 1));
         Assert.Equal(1, again.ShardsDone);
     }
@@ -234,64 +233,5 @@ public sealed class FullSegmentReadTests
         Assert.Equal(1L, full.ImagesFailed);
     }
 
-    /// <summary>A job admitted and written, as the grain's first checkpoint does: its first activation read no progress.</summary>
-    private async Task<(JobRecord Job, ShardProgressStore Store)> AdmitAsync(int shards)
-    {
-        var job = new JobRecord
-        {
-            Spec = new JobSpec { Dataset = "d", Output = "o", ShardSize = ShardSize },
-            State = JobState.Running,
-            ShardCount = shards,
-            ImagesTotal = (long)shards * ShardSize,
-            PlanningComplete = true,
-            ProgressInSegments = true,
-            SegmentsNamed = 0,
-        };
-        await WriteRecordAsync(job);
-        return (job, new ShardProgressStore(_storage, Grain));
-    }
-
-    /// <summary>What activation does: the record, then the progress it needs.</summary>
-    private async Task<(JobRecord Job, ShardProgressStore Store)> ActivateAsync()
-    {
-        var job = await ReadRecordAsync();
-        var store = new ShardProgressStore(_storage, Grain);
-        job.Restore(await store.ReadAsync(job));
-        return (job, store);
-    }
-
-    private Task CheckpointAsync(JobRecord job, ShardProgressStore store) => store.CheckpointAsync(job, () => WriteRecordAsync(job));
-
     private static void Commit(JobRecord job, int shard, int failed = 0) => job.MarkShardDone(shard, new ShardReport(ShardSize - failed, failed));
-
-    /// <summary>Writes what a serializer would keep of the record (a copy: later changes do not reach storage).</summary>
-    private async Task WriteRecordAsync(JobRecord job)
-    {
-        var state = new GrainState<JobRecord>(Copy(job), _recordETag);
-        await _storage.WriteStateAsync("job", Grain, state);
-        _recordETag = state.ETag;
-    }
-
-    private async Task<JobRecord> ReadRecordAsync()
-    {
-        var state = new GrainState<JobRecord>(new JobRecord());
-        await _storage.ReadStateAsync("job", Grain, state);
-        _recordETag = state.ETag;
-        return Copy(state.State!);
-    }
-
-    private static JobRecord Copy(JobRecord job) => new()
-    {
-        Spec = job.Spec,
-        State = job.State,
-        ShardCount = job.ShardCount,
-        ImagesTotal = job.ImagesTotal,
-        PlanningComplete = job.PlanningComplete,
-        ProgressInSegments = job.ProgressInSegments,
-        ShardsDone = job.ShardsDone,
-        ImagesSucceeded = job.ImagesSucceeded,
-        ImagesFailed = job.ImagesFailed,
-        SegmentsNamed = job.SegmentsNamed,
-        FullSegments = new FullSegments { Runs = [.. job.FullSegments.Runs], Images = job.FullSegments.Images, ImagesFailed = job.FullSegments.ImagesFailed, FailedRuns = [.. job.FullSegments.FailedRuns] },
-    };
 }

@@ -1,6 +1,5 @@
 using Fleet.Contracts;
 using Fleet.Jobs.Progress;
-using Orleans.Storage;
 
 namespace Fleet.Jobs.Tests.Progress;
 
@@ -18,42 +17,40 @@ public sealed class LostRecordWriteAfterNewSegmentTests
     private const int Shards = 4 * Segment;
     private static readonly GrainId Grain = GrainId.Create("job", "lost-record-write");
 
-    private readonly DictionaryGrainStorage _storage = new();
-    private readonly IGrainStorageSerializer _serializer = OldJobRecordsInBlobGrainStorageTests.BlobStorageSerializer();
-    private string? _recordETag;
+    private readonly StoredJob _stored = new(Grain, ShardSize);
 
     [Fact]
     public async Task Segments_written_past_the_named_bound_before_a_lost_record_write_are_read_and_their_shards_stay_done()
     {
-        var (job, store) = await AdmitAsync();
+        var (job, store) = await _stored.AdmitAsync(Shards);
         var done = new HashSet<int> { 3, 70 };
         foreach (var shard in done)
             Commit(job, shard);
-        await CheckpointAsync(job, store);
-        Assert.Equal(1, (await ReadRecordAsync()).SegmentsNamed);
+        await _stored.CheckpointAsync(job, store);
+        Assert.Equal(1, (await _stored.ReadRecordAsync()).SegmentsNamed);
 
         // More shards done: more in segment 0, segment 1 whole (written full), two in segment 3 (segment 2 untouched).
         int[] more = [4, .. Enumerable.Range(Segment, Segment), 3 * Segment, 3 * Segment + 9];
         foreach (var shard in more)
             Commit(job, shard);
         done.UnionWith(more);
-        _storage.Written.Clear();
+        _stored.Storage.Written.Clear();
         // The checkpoint's last write, the record after its segments, is lost.
-        _storage.FailWrite = name => name == "job" && _storage.Written.Any(w => w != "job");
-        await Assert.ThrowsAsync<IOException>(() => CheckpointAsync(job, store));
-        _storage.FailWrite = _ => false;
+        _stored.Storage.FailWrite = name => name == "job" && _stored.Storage.Written.Any(w => w != "job");
+        await Assert.ThrowsAsync<IOException>(() => _stored.CheckpointAsync(job, store));
+        _stored.Storage.FailWrite = _ => false;
 
         // The bound went to storage before the segments did; the record after them (full segment 1) did not.
-        Assert.Equal("job", _storage.Written[0]);
-        Assert.Equal(Enumerable.Range(0, 4).Where(i => i != 2).Select(ShardProgressStore.StateName), _storage.Written.Skip(1).Order(StringComparer.Ordinal));
-        var stored = await ReadRecordAsync();
+        Assert.Equal("job", _stored.Storage.Written[0]);
+        Assert.Equal(Enumerable.Range(0, 4).Where(i => i != 2).Select(ShardProgressStore.StateName), _stored.Storage.Written.Skip(1).Order(StringComparer.Ordinal));
+        var stored = await _stored.ReadRecordAsync();
         Assert.Equal(4, stored.SegmentsNamed);
         // (Its counters are whatever the naming write carried: an activation takes them from the segments.)
         Assert.Empty(stored.FullSegments.Runs);
 
-        _storage.Read.Clear();
-        var (again, _) = await ActivateAsync();
-        Assert.Equal(["job", .. Enumerable.Range(0, 4).Select(ShardProgressStore.StateName)], _storage.Read.Order(StringComparer.Ordinal));
+        _stored.Storage.Read.Clear();
+        var (again, _) = await _stored.ActivateAsync();
+        Assert.Equal(["job", .. Enumerable.Range(0, 4).Select(ShardProgressStore.StateName)], _stored.Storage.Read.Order(StringComparer.Ordinal));
         AssertProgressIs(again, done);
         // Segment 1, read full, is full in the next record.
         Assert.Equal([1, 2], again.FullSegments.Runs);
@@ -62,26 +59,26 @@ public sealed class LostRecordWriteAfterNewSegmentTests
     [Fact]
     public async Task A_segment_write_lost_in_such_a_checkpoint_leaves_its_shards_to_run_again_and_uncounted()
     {
-        var (job, store) = await AdmitAsync();
+        var (job, store) = await _stored.AdmitAsync(Shards);
         Commit(job, 1);
-        await CheckpointAsync(job, store);
+        await _stored.CheckpointAsync(job, store);
 
         // Segments 2 and 3 are named; segment 3's write fails (so the record after the segments is not written either).
         Commit(job, 2 * Segment + 1);
         Commit(job, 3 * Segment + 2);
-        _storage.Written.Clear();
-        _storage.FailWrite = name => name == ShardProgressStore.StateName(3) || (name == "job" && _storage.Written.Any(w => w != "job"));
-        await Assert.ThrowsAsync<IOException>(() => CheckpointAsync(job, store));
-        _storage.FailWrite = _ => false;
+        _stored.Storage.Written.Clear();
+        _stored.Storage.FailWrite = name => name == ShardProgressStore.StateName(3) || (name == "job" && _stored.Storage.Written.Any(w => w != "job"));
+        await Assert.ThrowsAsync<IOException>(() => _stored.CheckpointAsync(job, store));
+        _stored.Storage.FailWrite = _ => false;
 
-        var (again, reread) = await ActivateAsync();
+        var (again, reread) = await _stored.ActivateAsync();
         AssertProgressIs(again, [1, 2 * Segment + 1]);
         Assert.False(again.IsShardDone(3 * Segment + 2));
 
         // It runs again and is kept: the activation after it reads it done.
         Commit(again, 3 * Segment + 2);
-        await CheckpointAsync(again, reread);
-        var (third, _) = await ActivateAsync();
+        await _stored.CheckpointAsync(again, reread);
+        var (third, _) = await _stored.ActivateAsync();
         AssertProgressIs(third, [1, 2 * Segment + 1, 3 * Segment + 2]);
     }
 
@@ -96,48 +93,5 @@ public sealed class LostRecordWriteAfterNewSegmentTests
         Assert.Equal(Enumerable.Range(0, Shards).First(s => !done.Contains(s)), next);
     }
 
-    private async Task<(JobRecord Job, ShardProgressStore Store)> AdmitAsync()
-    {
-        var job = new JobRecord
-        {
-            Spec = new JobSpec { Dataset = "d", Output = "o", ShardSize = ShardSize },
-            State = JobState.Running,
-            ShardCount = Shards,
-            ImagesTotal = (long)Shards * ShardSize,
-            PlanningComplete = true,
-            ProgressInSegments = true,
-            SegmentsNamed = 0,
-        };
-        await WriteRecordAsync(job);
-        return (job, new ShardProgressStore(_storage, Grain));
-    }
-
-    /// <summary>What the job grain's activation does: the record, then the progress it needs.</summary>
-    private async Task<(JobRecord Job, ShardProgressStore Store)> ActivateAsync()
-    {
-        var job = await ReadRecordAsync();
-        var store = new ShardProgressStore(_storage, Grain);
-        job.Restore(await store.ReadAsync(job));
-        return (job, store);
-    }
-
-    private Task CheckpointAsync(JobRecord job, ShardProgressStore store) => store.CheckpointAsync(job, () => WriteRecordAsync(job));
-
     private static void Commit(JobRecord job, int shard) => job.MarkShardDone(shard, new ShardReport(ShardSize, 0));
-
-    /// <summary>Stores what the blob storage's serializer keeps of the record (serialized now: later changes do not reach storage).</summary>
-    private async Task WriteRecordAsync(JobRecord job)
-    {
-        var state = new GrainState<JobRecord>(_serializer.Deserialize<JobRecord>(_serializer.Serialize(job))!, _recordETag);
-        await _storage.WriteStateAsync("job", Grain, state);
-        _recordETag = state.ETag;
-    }
-
-    private async Task<JobRecord> ReadRecordAsync()
-    {
-        var state = new GrainState<JobRecord>(new JobRecord());
-        await _storage.ReadStateAsync("job", Grain, state);
-        _recordETag = state.ETag;
-        return _serializer.Deserialize<JobRecord>(_serializer.Serialize(state.State))!;
-    }
 }

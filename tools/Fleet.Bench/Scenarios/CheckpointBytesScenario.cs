@@ -49,15 +49,7 @@ internal static class CheckpointBytesScenario
     private static async Task<(double Segmented, double Whole)> RunOnceAsync(int shards, int seconds, int commitsPerSecond, int seed)
     {
         var random = new Random(seed);
-        var job = new JobRecord
-        {
-            Spec = new JobSpec { Dataset = "https://account.blob.core.windows.net/photos/", Output = "https://account.blob.core.windows.net/results", ShardSize = 64 },
-            State = JobState.Running,
-            ShardCount = shards,
-            ImagesTotal = shards * 64L,
-            PlanningComplete = true,
-            ProgressInSegments = true,
-        };
+        var job = BenchJobRecord.Running(shards);
         var storage = new WeighingGrainStorage();
         var store = new ShardProgressStore(storage, GrainId.Create("job", $"bench-{shards}"));
         job.Restore(await store.ReadAsync(job.ProgressSegmentCount));

@@ -22,16 +22,7 @@ internal static class ResumeReadsScenario
         foreach (var shards in jobSizes)
         {
             var random = new Random(shards);
-            var job = new JobRecord
-            {
-                Spec = new JobSpec { Dataset = "https://account.blob.core.windows.net/photos/", Output = "https://account.blob.core.windows.net/results", ShardSize = 64 },
-                State = JobState.Running,
-                ShardCount = shards,
-                ImagesTotal = shards * 64L,
-                PlanningComplete = true,
-                ProgressInSegments = true,
-                SegmentsNamed = 0,
-            };
+            var job = BenchJobRecord.Running(shards);
             var storage = new KeepingGrainStorage();
             var grain = GrainId.Create("job", $"bench-{shards}");
             var store = new ShardProgressStore(storage, grain);
