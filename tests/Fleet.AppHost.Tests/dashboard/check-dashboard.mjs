@@ -69,9 +69,20 @@ try {
   await dismissMessageBars();
 
   step = 'open the api resource\'s Actions menu';
-  const apiRow = await rowNamed('api');
-  await (await apiRow.$('fluent-button[title="Actions"], fluent-button[aria-label="Actions"]')).click();
-  await page.waitForFunction(() => [...document.querySelectorAll('[role="menuitem"]')].some(m => m.innerText.trim().startsWith('Commands')));
+  // A message bar closing moves the grid up a row under a click aimed at the API's button (CI once opened the silo's
+  // menu below it): the menu must be the API's, with its Commands, else it is closed and opened again.
+  for (let attempt = 1; ; attempt++) {
+    const apiRow = await rowNamed('api');
+    await (await apiRow.$('fluent-button[title="Actions"], fluent-button[aria-label="Actions"]')).click();
+    try {
+      await page.waitForFunction(() => [...document.querySelectorAll('[role="menuitem"]')].some(m => m.innerText.trim().startsWith('Commands')), { timeout: 10000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+  }
   // The resource's own commands sit in the Commands submenu; Restart and the like follow them.
   report.apiCommands = await page.evaluate(() => {
     const items = [...document.querySelectorAll('[role="menuitem"]')].map(m => m.innerText.trim());
@@ -118,6 +129,8 @@ async function rowNamed(name) {
 async function dismissMessageBars() {
   // "No trusted development certificate": true on every machine without a dev cert, and beside the point here.
   for (const button of await page.$$('fluent-button.dashboard-message-bar-dismiss')) await button.click().catch(() => {});
+  // Gone before anything below is clicked: the grid moves up as they close.
+  await page.waitForFunction(() => !document.querySelector('fluent-button.dashboard-message-bar-dismiss'), { timeout: 5000 }).catch(() => {});
 }
 
 // Page-side helpers, installed on every page this script opens.
