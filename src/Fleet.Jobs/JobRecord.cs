@@ -72,6 +72,8 @@ public sealed class JobRecord
             _progress = value;
             // The progress adds to the record's own set: a segment written full is full in the record written next.
             value.Full = _fullSegments;
+            // Derived from the done bits: counted again from the new progress when next asked.
+            _planBytesDone = null;
         }
     }
 
@@ -178,7 +180,6 @@ public sealed class JobRecord
         if (!ProgressInSegments)
             return MigrateProgress(stored);
         Progress = stored;
-        _planBytesDone = null;
         ShardsDone = stored.ShardsDone;
         ImagesSucceeded = stored.ImagesSucceeded;
         ImagesFailed = stored.ImagesFailed;
@@ -192,7 +193,6 @@ public sealed class JobRecord
         for (var i = 0; i < stored.SegmentCount; i++)
             migrated.MarkDirty(i);
         Progress = migrated;
-        _planBytesDone = null;
         DoneShards = [];
         FailedByShard = [];
         Attempts = [];
