@@ -94,20 +94,21 @@ public sealed class ManifestPlan
         if (Steps.Count > 0)
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(fromShard, Steps[^1].FromShard);
         ArgumentOutOfRangeException.ThrowIfNegative(fromShard);
-        var start = fromShard == 0 ? DataStart : Slice(fromShard - 1).End;
+        var start = StartOf(fromShard);
         if (start >= Size)
             return Shards;
+        var shards = ShardsIfResized(fromShard, sliceBytes);
         Steps.Add(new SliceStep(fromShard, start, sliceBytes));
-        Shards = (int)Math.Min(int.MaxValue, fromShard + (Size - start + sliceBytes - 1) / sliceBytes);
+        Shards = (int)Math.Min(int.MaxValue, shards);
         return Shards;
     }
 
     /// <summary>The shards a resize from <paramref name="fromShard"/> to <paramref name="sliceBytes"/> would leave.</summary>
-    public long ShardsIfResized(int fromShard, long sliceBytes)
-    {
-        var start = fromShard == 0 ? DataStart : Slice(fromShard - 1).End;
-        return fromShard + Math.Max(0, (Size - start + sliceBytes - 1) / sliceBytes);
-    }
+    public long ShardsIfResized(int fromShard, long sliceBytes) =>
+        fromShard + Math.Max(0, (Size - StartOf(fromShard) + sliceBytes - 1) / sliceBytes);
+
+    /// <summary>Where <paramref name="shard"/>'s slice starts after a resize from it: where the slice before it ends.</summary>
+    private long StartOf(int shard) => shard == 0 ? DataStart : Slice(shard - 1).End;
 
     /// <summary>The bytes of <paramref name="shard"/>'s slice.</summary>
     public long BytesOf(int shard) => Slice(shard) is var slice ? slice.End - slice.Start : 0;
